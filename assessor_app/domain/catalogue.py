@@ -110,6 +110,8 @@ class Qualification:
     rules: tuple[CreditRule, ...]
     barred_pairs: tuple[BarredPair, ...] = ()
     awarding_body: str = ""
+    level: int | None = None
+    total_qualification_time: int | None = None
     _by_ref: Mapping[str, Unit] = field(init=False, repr=False, compare=False)
     _group_by_code: Mapping[str, UnitGroup] = field(init=False, repr=False, compare=False)
 

@@ -282,9 +282,7 @@ def check_selection(
         suggestions, alternatives = outcome.repairs, outcome.alternatives
         if outcome.impossible:
             completable = False
-            findings.append(
-                Finding(Code.NO_VALID_COMPLETION, Severity.ERROR, outcome.impossible)
-            )
+            findings.append(Finding(Code.NO_VALID_COMPLETION, Severity.ERROR, outcome.impossible))
         elif not outcome.repairs:
             findings.append(
                 Finding(

@@ -210,9 +210,7 @@ class _Search:
         avail_by_group = dict.fromkeys(self.groups, 0)
         for unit in self.moves:
             avail_by_group[unit.group] += unit.countable_credits
-        caps = {
-            rule.group: hi for _s, _lo, hi, rule in self.rules if rule.group and hi is not None
-        }
+        caps = {rule.group: hi for _s, _lo, hi, rule in self.rules if rule.group and hi is not None}
         for gi_scope, lo, hi, rule in self.rules:
             scope = {self.groups[i] for i in gi_scope}
             fixed = sum(fixed_by_group[g] for g in scope)
@@ -228,9 +226,7 @@ class _Search:
                 min(fixed_by_group[g] + avail_by_group[g], caps.get(g, _INF)) for g in scope
             )
             if reachable < lo:
-                unvalued = [
-                    u for u in qual.units if u.group in scope and not u.has_credit_value
-                ]
+                unvalued = [u for u in qual.units if u.group in scope and not u.has_credit_value]
                 hint = (
                     f" {plural(len(unvalued), 'unit')} in scope "
                     f"{'has' if len(unvalued) == 1 else 'have'} no confirmed credit value: "
@@ -339,4 +335,3 @@ def _moves_to_cover(scope: tuple[list[int], list[int]], start: int, gap: int) ->
     target = base + gap
     q = bisect_left(cum, target, lo=p)
     return q - p if q < len(cum) else _INF
-

@@ -79,7 +79,9 @@ def load_catalogue(folder: Traversable) -> Qualification:
     ]
     rules = [
         _parse_row(where, lambda row=row, where=where: _rule(row, where))
-        for row, where in _rows(folder / "rules.csv", ("scope", "group", "min_credits", "max_credits"))
+        for row, where in _rows(
+            folder / "rules.csv", ("scope", "group", "min_credits", "max_credits")
+        )
     ]
     barred = [
         BarredPair(
@@ -94,6 +96,10 @@ def load_catalogue(folder: Traversable) -> Qualification:
             code=str(header["code"]).strip(),
             title=str(header["title"]).strip(),
             awarding_body=str(header.get("awarding_body", "")).strip(),
+            level=_header_int(header, "level", header_file.name),
+            total_qualification_time=_header_int(
+                header, "total_qualification_time", header_file.name
+            ),
             groups=tuple(groups),
             units=tuple(units),
             rules=tuple(rules),
@@ -103,9 +109,16 @@ def load_catalogue(folder: Traversable) -> Qualification:
         raise CatalogueError(f"catalogue {header.get('code')}: {exc}") from exc
 
 
-def _rows(
-    path: Traversable, required: tuple[str, ...]
-) -> Iterator[tuple[dict[str, str], str]]:
+def _header_int(header: dict[str, object], key: str, where: str) -> int | None:
+    value = header.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise CatalogueError(f"{where}: '{key}' must be a whole number")
+    return value
+
+
+def _rows(path: Traversable, required: tuple[str, ...]) -> Iterator[tuple[dict[str, str], str]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

@@ -1,0 +1,159 @@
+"""Catalogue use cases: install a qualification, correct a unit's credit value,
+record barred pairs. Each checks the role, runs in one transaction and is audited.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from assessor_app.domain import catalogue as domain
+from assessor_app.services import audit
+from assessor_app.services.errors import NotFound, ServiceError, StaleEdit
+from assessor_app.services.roles import SYSTEM, Actor, Permission
+from assessor_app.store import models
+from assessor_app.store.catalogue_files import (
+    load_care_certificate_standards,
+    load_default_catalogue,
+)
+from assessor_app.store.catalogue_rows import from_domain, load_qualification_row
+from assessor_app.store.database import Database
+
+MAX_UNIT_CREDITS = 60
+
+
+def install_qualification(db: Database, actor: Actor, qual: domain.Qualification) -> None:
+    """Add a whole qualification (units, groups, rules, barred pairs) to the catalogue."""
+    actor.require(Permission.EDIT_CATALOGUE)
+    with db.transaction() as session:
+        _install(session, actor, qual)
+
+
+def _install(session: Session, actor: Actor, qual: domain.Qualification) -> None:
+    exists = session.scalar(
+        select(models.Qualification.id).where(models.Qualification.code == qual.code)
+    )
+    if exists is not None:
+        raise ServiceError(
+            f"The catalogue already has a qualification with code {qual.code}; "
+            "give the new one another code."
+        )
+    row = from_domain(qual)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "catalogue.install",
+        "qualification",
+        qual.code,
+        title=qual.title,
+        units=len(qual.units),
+    )
+
+
+def ensure_default_catalogue(db: Database) -> bool:
+    """First run: load the Level 2 Diploma and the Care Certificate standards.
+
+    Returns True when anything was installed. Safe to call on every start.
+    """
+    qual = load_default_catalogue()
+    standards = load_care_certificate_standards()
+    with db.transaction() as session:
+        installed = False
+        if session.scalar(select(func.count()).select_from(models.Qualification)) == 0:
+            _install(session, SYSTEM, qual)
+            installed = True
+        if session.scalar(select(func.count()).select_from(models.CareCertificateStandard)) == 0:
+            session.add_all(models.CareCertificateStandard(number=n, title=t) for n, t in standards)
+            audit.record(
+                session, SYSTEM, "catalogue.install", "care_certificate", standards=len(standards)
+            )
+            installed = True
+        return installed
+
+
+def set_unit_credits(
+    db: Database,
+    actor: Actor,
+    qualification: str,
+    ref: str,
+    credits: int | None,
+    status: domain.ValueStatus,
+    *,
+    expected_version: int | None = None,
+) -> int:
+    """Enter or correct a unit's credit value; returns the unit's new version.
+
+    A value entered from the awarding body's specification is `confirmed`; one
+    borrowed from a similar unit stays `indicative`; `missing` clears it.
+    """
+    actor.require(Permission.EDIT_CATALOGUE)
+    if status is domain.ValueStatus.MISSING:
+        if credits is not None:
+            raise ServiceError("A unit whose value is missing cannot have credits; clear them.")
+    elif credits is None:
+        raise ServiceError(f"Enter the credits for a {status.value} value (a whole number).")
+    elif not 1 <= credits <= MAX_UNIT_CREDITS:
+        raise ServiceError(f"Credits must be between 1 and {MAX_UNIT_CREDITS}, not {credits}.")
+    with db.transaction() as session:
+        unit = _unit_row(session, qualification, ref)
+        if expected_version is not None and unit.version != expected_version:
+            raise StaleEdit(
+                f"Unit {ref} was changed by someone else since you opened it; "
+                "reload it and enter your change again."
+            )
+        before = {"credits": unit.credits, "value_status": unit.value_status}
+        unit.credits = credits
+        unit.value_status = status.value
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "catalogue.set_unit_credits",
+            "unit",
+            f"{qualification}/{ref}",
+            before=before,
+            after={"credits": credits, "value_status": status.value},
+        )
+        return unit.version
+
+
+def add_barred_pair(
+    db: Database, actor: Actor, qualification: str, ref_a: str, ref_b: str, reason: str = ""
+) -> None:
+    """Record that two units may not both count towards the qualification."""
+    actor.require(Permission.EDIT_CATALOGUE)
+    if ref_a == ref_b:
+        raise ServiceError("A unit cannot be barred with itself; choose two different units.")
+    with db.transaction() as session:
+        qual = load_qualification_row(session, qualification)
+        if qual is None:
+            raise NotFound(f"There is no qualification {qualification} in the catalogue.")
+        a = _unit_row(session, qualification, ref_a)
+        b = _unit_row(session, qualification, ref_b)
+        for pair in qual.barred_pairs:
+            if {pair.unit_a_id, pair.unit_b_id} == {a.id, b.id}:
+                raise ServiceError(f"{ref_a} and {ref_b} are already a barred pair.")
+        qual.barred_pairs.append(models.BarredPair(unit_a=a, unit_b=b, reason=reason.strip()))
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "catalogue.add_barred_pair",
+            "qualification",
+            qualification,
+            units=[ref_a, ref_b],
+            reason=reason,
+        )
+
+
+def _unit_row(session: Session, qualification: str, ref: str) -> models.Unit:
+    unit = session.scalar(
+        select(models.Unit)
+        .join(models.Qualification)
+        .where(models.Qualification.code == qualification, models.Unit.ref == ref)
+    )
+    if unit is None:
+        raise NotFound(f"There is no unit {ref} in qualification {qualification}.")
+    return unit

@@ -1,0 +1,232 @@
+"""Opening a database: engine settings, schema upgrades and the backup before them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError as SADatabaseError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from assessor_app.store import migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened or used, with a message for a person."""
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    path: Path | None  # the file, for SQLite
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back on any error."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        session = self.sessions()
+        try:
+            yield session
+        finally:
+            session.close()  # ends the read transaction; loaded rows stay usable
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    before: str | None
+    after: str
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def url_for(target: str) -> str:
+    """A database URL from what the user gave: a URL or a path to a SQLite file."""
+    if "://" in target:
+        return target
+    return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def open_database(target: str, *, backup_dir: Path | None = None, upgrade: bool = True) -> Database:
+    """Open (creating if need be) and bring the schema up to date.
+
+    A database from an older version is backed up into `backup_dir` before its
+    schema is migrated; one from a newer version is refused.
+    """
+    url = url_for(target)
+    parsed = make_url(url)
+    path: Path | None = None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            raise DatabaseError("An in-memory database cannot be used: give a file path.")
+        path = Path(parsed.database)
+        if path.exists() and path.is_dir():
+            raise DatabaseError(f"{path} is a folder, not a database file.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from exc
+        engine = _sqlite_engine(url)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    db = Database(
+        url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), path=path
+    )
+    try:
+        if upgrade:
+            upgrade_schema(db, backup_dir=backup_dir)
+        else:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+    except SADatabaseError as exc:
+        engine.dispose()
+        raise DatabaseError(_describe(db, exc)) from exc
+    return db
+
+
+def _describe(db: Database, exc: SADatabaseError) -> str:
+    where = db.path or db.url
+    detail = str(exc.orig) if exc.orig is not None else str(exc)
+    if isinstance(exc, OperationalError) and "locked" in detail:
+        return f"{where} is busy (another program is writing to it); try again in a moment."
+    if "not a database" in detail or "malformed" in detail:
+        return (
+            f"{where} is not a readable Assessor database (it may be damaged): "
+            "restore it from a backup."
+        )
+    return f"Cannot open {where}: {detail}"
+
+
+def schema_revisions(db: Database) -> tuple[str | None, str]:
+    """(the database's schema revision, the revision this version of the app expects)."""
+    with db.engine.connect() as conn:
+        return migrations.current_revision(conn), migrations.head_revision()
+
+
+def upgrade_schema(db: Database, *, backup_dir: Path | None = None) -> UpgradeResult:
+    with db.engine.connect() as conn:
+        before = migrations.current_revision(conn)
+        has_tables = bool(inspect(conn).get_table_names())
+    head = migrations.head_revision()
+    if before == head:
+        return UpgradeResult(before, head, None)
+    if before is not None and not migrations.is_known(before):
+        raise DatabaseError(
+            f"{db.path or db.url} was written by a newer version of Assessor (schema {before}); "
+            "install that version to open it."
+        )
+    if before is None and has_tables:
+        raise DatabaseError(
+            f"{db.path or db.url} is not an Assessor database (it has tables but no schema "
+            "version); choose another file."
+        )
+    backup = None
+    if before is not None and db.path is not None:
+        backup = backup_sqlite(db, (backup_dir or db.path.parent / "backups"), reason=f"pre-{head}")
+    with db.engine.begin() as conn:
+        migrations.upgrade(conn)
+    return UpgradeResult(before, head, backup)
+
+
+def backup_sqlite(db: Database, folder: Path, *, reason: str) -> Path:
+    """A consistent copy through SQLite's online backup API, safe while in use."""
+    assert db.path is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{db.path.stem}-{stamp}-{reason}.sqlite3"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{db.path.stem}-{stamp}-{reason}-{n}.sqlite3"
+    source = sqlite3.connect(db.path)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    revision: str | None
+    head: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_database(db: Database) -> CheckReport:
+    """Integrity and foreign-key checks, and whether the schema is current."""
+    problems: list[str] = []
+    try:
+        revision, head = schema_revisions(db)
+    except SADatabaseError as exc:
+        return CheckReport(None, migrations.head_revision(), (_describe(db, exc),))
+    if revision != head:
+        problems.append(f"schema is at {revision or 'nothing'}; this version expects {head}")
+    if db.engine.dialect.name == "sqlite":
+        try:
+            problems.extend(_sqlite_checks(db))
+        except SADatabaseError as exc:
+            problems.append(_describe(db, exc))
+    return CheckReport(revision, head, tuple(problems))
+
+
+def _sqlite_checks(db: Database) -> list[str]:
+    problems = []
+    with db.engine.connect() as conn:
+        integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            problems.extend(f"integrity: {line}" for line in integrity[:20])
+        for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid} points to a missing {parent} row")
+    return problems
