@@ -28,6 +28,8 @@ SOLUTION_CAP = 200  # minimal repairs collected before ranking
 NODE_BUDGET = 200_000  # bounds the work on pathological catalogues
 _INF = 1 << 30
 
+_Change = tuple[tuple[str, ...], tuple[str, ...]]  # (units added, units removed)
+
 
 @dataclass(frozen=True, slots=True)
 class RepairOutcome:
@@ -119,9 +121,7 @@ class _UnitOrder:
         return self._index.get(ref, len(self._index))
 
 
-def _rank(
-    qual: Qualification, base: set[str], change: tuple[tuple[str, ...], tuple[str, ...]]
-) -> tuple[int, int, int, list[int]]:
+def _rank(qual: Qualification, base: set[str], change: _Change) -> tuple[int, int, int, list[int]]:
     """Prefer confirmed values, fewer removals, then the least extra work."""
     adds, removes = change
     indicative = sum(1 for r in adds if qual.unit(r).value_status is ValueStatus.INDICATIVE)
@@ -246,8 +246,8 @@ class _Search:
                 )
         return ""
 
-    def run(self) -> tuple[list[tuple[tuple[str, ...], tuple[str, ...]]], int]:
-        found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    def run(self) -> tuple[list[_Change], int]:
+        found: list[_Change] = []
         start = self._lower_bound(0)
         searched = start - 1
         for k in range(start, len(self.moves) + 1):
@@ -257,7 +257,7 @@ class _Search:
             searched = k
         return found, max(searched, 0)
 
-    def _dfs(self, start: int, remaining: int, found: list) -> None:  # type: ignore[type-arg]
+    def _dfs(self, start: int, remaining: int, found: list[_Change]) -> None:
         self.nodes += 1
         if remaining == 0:
             if self._satisfied():

@@ -72,13 +72,13 @@ def load_catalogue(folder: Traversable) -> Qualification:
         for row, where in _rows(folder / "groups.csv", ("code", "name", "mandatory"))
     ]
     units = [
-        _parse_row(where, lambda row=row, where=where: _unit(row, where))
+        _parse_row(_unit, row, where)
         for row, where in _rows(
             folder / "units.csv", ("ref", "group", "title", "credits", "value_status")
         )
     ]
     rules = [
-        _parse_row(where, lambda row=row, where=where: _rule(row, where))
+        _parse_row(_rule, row, where)
         for row, where in _rows(
             folder / "rules.csv", ("scope", "group", "min_credits", "max_credits")
         )
@@ -131,9 +131,9 @@ def _rows(path: Traversable, required: tuple[str, ...]) -> Iterator[tuple[dict[s
         yield {k: (v or "") for k, v in row.items() if k is not None}, f"{path.name} row {number}"
 
 
-def _parse_row(where: str, build: Callable[[], T]) -> T:
+def _parse_row(build: Callable[[dict[str, str], str], T], row: dict[str, str], where: str) -> T:
     try:
-        return build()
+        return build(row, where)
     except ValueError as exc:
         if isinstance(exc, CatalogueError):
             raise

@@ -222,7 +222,7 @@ def check_database(db: Database) -> CheckReport:
 
 
 def _sqlite_checks(db: Database) -> list[str]:
-    problems = []
+    problems: list[str] = []
     with db.engine.connect() as conn:
         integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
         if integrity != ["ok"]:
