@@ -85,7 +85,14 @@ def find_repairs(
     if reason:
         return _impossible(reason)
 
-    found, depth = search.run()
+    found, depth, exhausted = search.run()
+    if exhausted:
+        keeping = selected & locked - set(qual.mandatory_refs)
+        return _impossible(
+            "No choice of the available units meets every rule at once"
+            f"{' while keeping the achieved units' if keeping else ''}: check the "
+            "qualification's credit limits and barred pairs, or enter the missing credit values."
+        )
     order = _order(qual)
     fixed_remove = sorted(forced_remove, key=order)
     repairs = []
@@ -246,16 +253,18 @@ class _Search:
                 )
         return ""
 
-    def run(self) -> tuple[list[_Change], int]:
+    def run(self) -> tuple[list[_Change], int, bool]:
+        """(smallest repairs, changes searched without success, whether every
+        possible change set was ruled out)."""
         found: list[_Change] = []
-        start = self._lower_bound(0)
+        start = min(self._lower_bound(0), len(self.moves) + 1)
         searched = start - 1
         for k in range(start, len(self.moves) + 1):
             self._dfs(0, k, found)
             if found or self.nodes > NODE_BUDGET:
-                break
+                return found, max(searched, 0), False
             searched = k
-        return found, max(searched, 0)
+        return found, max(searched, 0), not found
 
     def _dfs(self, start: int, remaining: int, found: list[_Change]) -> None:
         self.nodes += 1
