@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
 
     app_paths = paths.resolve(args.data_dir)
-    logs.configure(app_paths.logs)
+    logs.configure(app_paths.log_file)
     if args.command is None:
         from assessor_app.ui.app import run_app  # Qt only when the window is wanted
 
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.critical("internal error in %s", args.command, exc_info=True)
         _err(
             f"internal error: the command could not finish. Details are in "
-            f"{app_paths.logs / 'assessor.log'}; please report them."
+            f"{app_paths.log_file}; please report them."
         )
         return EXIT_INTERNAL
     return EXIT_BAD_INPUT

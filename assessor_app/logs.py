@@ -9,12 +9,12 @@ from pathlib import Path
 _HANDLER_NAME = "assessor-log-file"
 
 
-def configure(folder: Path, *, level: int = logging.INFO) -> Path | None:
-    """Log to folder/assessor.log; returns the file, or None if it cannot be written."""
+def configure(log_file: Path, *, level: int = logging.INFO) -> Path | None:
+    """Log to `log_file`; returns it, or None if it cannot be written."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        log_file.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
-            folder / "assessor.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+            log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError:
         return None
@@ -28,4 +28,4 @@ def configure(folder: Path, *, level: int = logging.INFO) -> Path | None:
     root.setLevel(level)
     for noisy in ("sqlalchemy", "alembic", "PIL", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    return folder / "assessor.log"
+    return log_file

@@ -32,6 +32,10 @@ class AppPaths:
     def logs(self) -> Path:
         return self.data_dir / "logs"
 
+    @property
+    def log_file(self) -> Path:
+        return self.logs / "assessor.log"
+
 
 def resolve(data_dir: str | os.PathLike[str] | None = None) -> AppPaths:
     chosen = data_dir or os.environ.get("ASSESSOR_DATA_DIR")

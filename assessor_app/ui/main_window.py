@@ -1,0 +1,101 @@
+"""The main window: menus, the status bar and the page being shown."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from assessor_app import __version__
+from assessor_app.ui.pages.catalogue_page import CataloguePage
+from assessor_app.ui.qt import (
+    QAction,
+    QCloseEvent,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSettings,
+    QWidget,
+    qt_versions,
+    tr,
+)
+
+if TYPE_CHECKING:
+    from assessor_app.store.database import Database
+
+GEOMETRY_KEY = "main_window/geometry"
+DEFAULT_SIZE = (1280, 800)
+
+
+def database_location(db: Database) -> str:
+    """Where the data lives, fit to show on screen: a server URL loses its password."""
+    if db.path is not None:
+        return str(db.path)
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", db.url)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, db: Database, settings: QSettings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings if settings is not None else QSettings()
+        self.setWindowTitle(tr("Assessor"))
+
+        self.catalogue_page = CataloguePage(db)
+        self.setCentralWidget(self.catalogue_page)
+
+        self.database_label = QLabel(
+            tr("Database: {location}").format(location=database_location(db))
+        )
+        self.database_label.setObjectName("databaseLocation")
+        self.user_label = QLabel(tr("Not signed in"))
+        self.user_label.setObjectName("signedInUser")
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+
+        self._build_menus()
+        # Settle the smallest size once, from the contents as first laid out, rather
+        # than letting the layout re-send it to the window system whenever a label's
+        # text changes width.
+        self.setMinimumSize(self.minimumSizeHint())
+        self._restore_geometry()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("&File"))
+        self.quit_action = QAction(tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        help_menu = self.menuBar().addMenu(tr("&Help"))
+        self.about_action = QAction(tr("&About Assessor"), self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            tr("About Assessor"),
+            tr(
+                "Assessor {version}\n\n"
+                "Offline records for health and social care apprenticeships.\n\n"
+                "{qt_versions}"
+            ).format(version=__version__, qt_versions=qt_versions()),
+        )
+
+    def _restore_geometry(self) -> None:
+        geometry = self._settings.value(GEOMETRY_KEY)
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        width, height = DEFAULT_SIZE
+        screen = self.screen().availableGeometry()
+        # Training-room laptops are often 1366x768: never open larger than the screen.
+        self.resize(min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self._settings.sync()
+        super().closeEvent(event)
