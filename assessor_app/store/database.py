@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -97,7 +98,13 @@ def open_database(target: str, *, backup_dir: Path | None = None, upgrade: bool 
     schema is migrated; one from a newer version is refused.
     """
     url = url_for(target)
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(
+            f"'{target}' is neither a file path nor a database URL such as "
+            "postgresql://user@server/assessor."
+        ) from None
     path: Path | None = None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
@@ -111,7 +118,13 @@ def open_database(target: str, *, backup_dir: Path | None = None, upgrade: bool 
             raise DatabaseError(f"Cannot create the folder for {path}: {exc.strerror}.") from exc
         engine = _sqlite_engine(url)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        try:
+            engine = create_engine(url, pool_pre_ping=True)
+        except (ArgumentError, ImportError) as exc:
+            raise DatabaseError(
+                f"Cannot use the database {parsed.render_as_string(hide_password=True)}: "
+                f"{exc}. Assessor works with SQLite files and PostgreSQL servers."
+            ) from None
     db = Database(
         url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), path=path
     )
