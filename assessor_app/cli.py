@@ -87,6 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
         "suggested for removal",
     )
 
+    demo = commands.add_parser(
+        "demo",
+        help="create a demo database (two cohorts like the pilot's) and print its accounts",
+    )
+    demo.add_argument(
+        "--db",
+        dest="demo_db",
+        metavar="PATH",
+        help="the new database file (default: demo.sqlite3 in the data folder)",
+    )
+
     db = commands.add_parser("db", help="database upkeep")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_commands.required = True
@@ -116,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check_selection(args, app_paths)
         if args.command == "db":
             return _db(args, app_paths)
+        if args.command == "demo":
+            return _demo(args, app_paths)
     except (UsageError, SelectionInputError, DatabaseError, ServiceError) as exc:
         _err(str(exc))
         if getattr(args, "json", False):
@@ -201,6 +214,37 @@ def _db(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     for problem in report.problems:
         print(f"  - {problem}")
     return EXIT_FAILED
+
+
+def _demo(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from assessor_app.services.demo import build_demo
+
+    target = args.demo_db or args.db or str(app_paths.data_dir / "demo.sqlite3")
+    if "://" not in target and Path(target).expanduser().exists():
+        raise UsageError(
+            f"{target} already exists; the demo is built in a new file. Remove it or give "
+            "another path with --db."
+        )
+    db = open_app_database(app_paths, target)
+    try:
+        summary = build_demo(db)
+    except BaseException:
+        db.dispose()
+        if db.path is not None:  # leave no half-built demo behind
+            for leftover in db.path.parent.glob(db.path.name + "*"):
+                leftover.unlink()
+        raise
+    db.dispose()
+    print(f"Demo database: {db.path or db.url}")
+    print(
+        f"{summary.cohorts} cohorts, {summary.apprentices} apprentices, "
+        f"{summary.placements} placements."
+    )
+    print("Accounts (username / password / role):")
+    for account in summary.accounts:
+        print(f"  {account.username:12} {account.password:24} {account.role.value}")
+    print(f"Open it with: assessor-app --db {db.path or db.url}")
+    return EXIT_OK
 
 
 def _exists(target: str) -> bool:

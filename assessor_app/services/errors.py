@@ -11,3 +11,11 @@ class NotFound(ServiceError):
 
 class StaleEdit(ServiceError):
     """Someone else saved the same record since it was read."""
+
+
+class FieldError(ServiceError):
+    """One form field's value is not acceptable; `field` names it for the form."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

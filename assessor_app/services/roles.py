@@ -17,19 +17,45 @@ class Role(StrEnum):
 
 
 class Permission(StrEnum):
+    """What a role may do; the value completes "may not ..." in refusals."""
+
+    VIEW_RECORDS = "view records"
     EDIT_CATALOGUE = "edit the catalogue"
     MANAGE_USERS = "manage user accounts"
     VIEW_AUDIT = "view the audit trail"
+    CHANGE_SETTINGS = "change the provider's settings"
+    MANAGE_ORGANISATIONS = "manage organisations and settings"
+    MANAGE_COHORTS = "manage cohorts"
+    MANAGE_APPRENTICES = "manage apprentice records"
+    CHOOSE_UNITS = "choose an apprentice's units"
+    SCHEDULE_PLACEMENTS = "schedule placements"
+    RECORD_CARE_CERTIFICATE = "record Care Certificate progress"
+    LOG_OFF_THE_JOB = "log off-the-job training"
+    RECORD_REVIEWS = "record reviews and supervision"
+    SIGN_OFF_UNITS = "sign off units"
+    SAMPLE_ASSESSMENTS = "record quality assurance sampling"
 
+
+P = Permission
+_COORDINATION = {
+    P.MANAGE_ORGANISATIONS,
+    P.MANAGE_COHORTS,
+    P.MANAGE_APPRENTICES,
+    P.SCHEDULE_PLACEMENTS,
+}
+_TEACHING = {P.CHOOSE_UNITS, P.RECORD_CARE_CERTIFICATE, P.LOG_OFF_THE_JOB, P.RECORD_REVIEWS}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
+    # Sign-off is an assessor's professional judgement: not even an admin makes it.
+    Role.ADMIN: frozenset(Permission) - {P.SIGN_OFF_UNITS, P.SAMPLE_ASSESSMENTS},
     Role.SYSTEM: frozenset(Permission),
-    Role.IQA: frozenset({Permission.VIEW_AUDIT}),
-    Role.COORDINATOR: frozenset(),
-    Role.TUTOR: frozenset(),
-    Role.ASSESSOR: frozenset(),
-    Role.VIEWER: frozenset(),
+    Role.COORDINATOR: frozenset(
+        {P.VIEW_RECORDS, *_COORDINATION, P.LOG_OFF_THE_JOB, P.RECORD_REVIEWS, P.CHOOSE_UNITS}
+    ),
+    Role.TUTOR: frozenset({P.VIEW_RECORDS, *_TEACHING}),
+    Role.ASSESSOR: frozenset({P.VIEW_RECORDS, *_TEACHING, P.SIGN_OFF_UNITS}),
+    Role.IQA: frozenset({P.VIEW_RECORDS, P.VIEW_AUDIT, P.SAMPLE_ASSESSMENTS}),
+    Role.VIEWER: frozenset({P.VIEW_RECORDS}),
 }
 
 

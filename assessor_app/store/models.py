@@ -6,16 +6,19 @@ carry a version number so a stale edit is refused instead of overwriting.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -200,6 +203,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -220,3 +226,225 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(80))
     entity_id: Mapped[str] = mapped_column(String(80), default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class AppSetting(Base):
+    """A provider-wide setting (notice period, Care Certificate weeks...) as text."""
+
+    __tablename__ = "app_setting"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Organisation(Base):
+    """An employer, placement host, training provider or apprenticeship training agency."""
+
+    __tablename__ = "organisation"
+    __table_args__ = (
+        CheckConstraint("sector IN ('health', 'social_care', 'pvi')", name="sector_known"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    is_employer: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_host: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_training_provider: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_training_agency: Mapped[bool] = mapped_column(Boolean, default=False)
+    sector: Mapped[str] = mapped_column(String(20))
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(50), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    min_apprentice_age: Mapped[int | None] = mapped_column(Integer)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    settings: Mapped[list[Setting]] = relationship(
+        back_populates="organisation", order_by="Setting.name"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Setting(Base):
+    """A place within an organisation: a ward, a residential home, a day centre..."""
+
+    __tablename__ = "setting"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    setting_type: Mapped[str] = mapped_column(String(40))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="settings")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Cohort(Base):
+    __tablename__ = "cohort"
+    __table_args__ = (
+        CheckConstraint("contracted_hours_per_week > 0", name="hours_positive"),
+        CheckConstraint("placement_count >= 1 AND placement_months >= 1", name="pattern_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    training_provider_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    qualification_id: Mapped[int] = mapped_column(ForeignKey("qualification.id"), index=True)
+    awarding_body: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    contracted_hours_per_week: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    off_the_job_pattern: Mapped[str] = mapped_column(String(120), default="")
+    placement_count: Mapped[int] = mapped_column(Integer, default=5)
+    placement_months: Mapped[int] = mapped_column(Integer, default=3)
+    last_placement_pvi: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    employer: Mapped[Organisation] = relationship(foreign_keys=[employer_id])
+    training_provider: Mapped[Organisation] = relationship(foreign_keys=[training_provider_id])
+    qualification: Mapped[Qualification] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+APPRENTICE_STATUSES = ("active", "break_in_learning", "withdrawn", "transferred", "completed")
+
+
+class Apprentice(Base):
+    __tablename__ = "apprentice"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active', 'break_in_learning', 'withdrawn', 'transferred', 'completed')",
+            name="status_known",
+        ),
+        CheckConstraint("planned_end_date > start_date", name="dates_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), index=True)
+    uln: Mapped[str | None] = mapped_column(String(10), unique=True)  # None: not yet known
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    planned_end_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    status_date: Mapped[date | None] = mapped_column(Date)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    employment_outcome: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    cohort: Mapped[Cohort] = relationship()
+    assessor: Mapped[User | None] = relationship()
+    chosen_units: Mapped[list[ChosenUnit]] = relationship(cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class ChosenUnit(Base):
+    """An optional unit an apprentice has chosen (mandatory units are implied)."""
+
+    __tablename__ = "chosen_unit"
+    __table_args__ = (UniqueConstraint("apprentice_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(
+        ForeignKey("apprentice.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class Placement(Base):
+    __tablename__ = "placement"
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="dates_in_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"), index=True)
+    setting_id: Mapped[int] = mapped_column(ForeignKey("setting.id"), index=True)
+    start_date: Mapped[date] = mapped_column(Date, index=True)
+    end_date: Mapped[date] = mapped_column(Date)
+    working_days: Mapped[str] = mapped_column(String(120), default="")
+    hours_per_week: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    mentor_name: Mapped[str] = mapped_column(String(200), default="")
+    line_manager_name: Mapped[str] = mapped_column(String(200), default="")
+    notice_sent_on: Mapped[date | None] = mapped_column(Date)
+    review_meeting_on: Mapped[date | None] = mapped_column(Date)
+    appraisal_received_on: Mapped[date | None] = mapped_column(Date)
+    appraisal_summary: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    apprentice: Mapped[Apprentice] = relationship()
+    setting: Mapped[Setting] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class CareCertificateCompletion(Base):
+    __tablename__ = "care_certificate_completion"
+    __table_args__ = (UniqueConstraint("apprentice_id", "standard_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"), index=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("care_certificate_standard.id"))
+    completed_on: Mapped[date] = mapped_column(Date)
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    standard: Mapped[CareCertificateStandard] = relationship()
+    signed_off_by: Mapped[User | None] = relationship()
+
+
+class OffTheJobEntry(Base):
+    __tablename__ = "off_the_job_entry"
+    __table_args__ = (CheckConstraint("hours > 0 AND hours <= 24", name="hours_in_a_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    activity: Mapped[str] = mapped_column(String(60))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Review(Base):
+    """A progress review (about every 12 weeks) or a supervision note."""
+
+    __tablename__ = "review"
+    __table_args__ = (
+        CheckConstraint("kind IN ('progress_review', 'supervision')", name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[date] = mapped_column(Date)
+    conducted_by: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    actions: Mapped[str] = mapped_column(Text, default="")
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

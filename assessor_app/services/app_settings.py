@@ -1,0 +1,66 @@
+"""Provider-wide settings, declared once: key, default, type, label and limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from assessor_app.services import audit
+from assessor_app.services.errors import FieldError
+from assessor_app.services.roles import Actor, Permission
+from assessor_app.store.database import Database
+from assessor_app.store.models import AppSetting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: int
+    label: str
+    minimum: int
+    maximum: int
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    spec.key: spec
+    for spec in (
+        SettingSpec("placement_notice_weeks", 4, "Notice before a placement starts (weeks)", 0, 26),
+        SettingSpec("care_certificate_weeks", 12, "Weeks to complete the Care Certificate", 1, 52),
+        SettingSpec("review_interval_weeks", 12, "Weeks between progress reviews", 1, 52),
+        SettingSpec("off_the_job_percent", 20, "Off-the-job training (% of paid hours)", 1, 100),
+        SettingSpec("placement_gap_days", 7, "Longest gap between placements (days)", 0, 90),
+        SettingSpec("lock_after_minutes", 10, "Lock the window after inactivity (minutes)", 1, 240),
+    )
+}
+
+
+def get_settings(db: Database) -> dict[str, int]:
+    """Every setting's current value (the default where none was saved)."""
+    values = {key: spec.default for key, spec in SETTINGS.items()}
+    with db.reading() as session:
+        for row in session.scalars(select(AppSetting)):
+            if row.key in SETTINGS and row.value.lstrip("-").isdigit():
+                values[row.key] = int(row.value)
+    return values
+
+
+def change_setting(db: Database, actor: Actor, key: str, value: int) -> None:
+    actor.require(Permission.CHANGE_SETTINGS)
+    spec = SETTINGS.get(key)
+    if spec is None:
+        raise FieldError(key, f"There is no setting called '{key}'.")
+    if not spec.minimum <= value <= spec.maximum:
+        raise FieldError(
+            key, f"{spec.label} must be between {spec.minimum} and {spec.maximum}, not {value}."
+        )
+    with db.transaction() as session:
+        row = session.get(AppSetting, key)
+        before = int(row.value) if row is not None else spec.default
+        if row is None:
+            session.add(AppSetting(key=key, value=str(value)))
+        else:
+            row.value = str(value)
+        audit.record(
+            session, actor, "settings.change", "app_setting", key, changes={key: [before, value]}
+        )
