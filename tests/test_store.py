@@ -110,3 +110,12 @@ def test_a_damaged_file_gives_a_message_not_a_traceback(tmp_path):
 def test_a_folder_is_not_a_database(tmp_path):
     with pytest.raises(DatabaseError, match="is a folder"):
         open_database(str(tmp_path))
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_describe(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with db.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
+    assert differences == []
