@@ -190,4 +190,3 @@ def test_settings_change_the_checks(db):
     with pytest.raises(PermissionDenied):
         change_setting(db, Actor(None, "t", Role.TUTOR), "placement_notice_weeks", 2)
     assert get_settings(db)["placement_notice_weeks"] == 6
-
