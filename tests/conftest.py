@@ -11,12 +11,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from assessor_app.domain.catalogue import Qualification
 from assessor_app.paths import AppPaths
 from assessor_app.startup import open_app_database
 from assessor_app.store.catalogue_files import load_default_catalogue
 from assessor_app.store.database import Database
+
+# Shared CI machines are slow and noisy; property tests that filter inputs must
+# not fail on timing or on how many examples a random seed happens to discard.
+settings.register_profile(
+    "assessor",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.load_profile("assessor")
 
 
 @pytest.fixture(autouse=True)

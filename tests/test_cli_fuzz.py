@@ -35,7 +35,9 @@ def run(database, path, *extra):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(content=st.binary(max_size=400))
 def test_any_bytes_get_an_answer_not_a_traceback(database, tmp_path, content):
@@ -48,7 +50,9 @@ def test_any_bytes_get_an_answer_not_a_traceback(database, tmp_path, content):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     lines=st.lists(st.one_of(UNIT_LINES, st.text(max_size=40)), max_size=15),

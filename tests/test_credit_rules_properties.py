@@ -37,7 +37,7 @@ FOREIGN_REF = "ZZ9"
 SETTINGS = settings(
     max_examples=300,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
 

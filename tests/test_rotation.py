@@ -551,7 +551,11 @@ def cohorts(draw):
     return cohort, hosts, pattern, start
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(cohorts(), st.randoms(use_true_random=False))
 def test_every_plan_respects_capacity_and_age_and_places_all_it_can(case, rng):
     cohort, hosts, pattern, start = case
