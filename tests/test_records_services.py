@@ -8,16 +8,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from conftest import apprentice_input
 from sqlalchemy import func, select
 
 from assessor_app.services.apprentices import (
-    ApprenticeInput,
     change_status,
     choose_units,
     enrol_apprentice,
     update_apprentice,
 )
-from assessor_app.services.cohorts import CohortInput, create_cohort
 from assessor_app.services.errors import FieldError, StaleEdit
 from assessor_app.services.organisations import OrganisationInput, add_setting, create_organisation
 from assessor_app.services.placements import (
@@ -46,68 +45,6 @@ def entries(db, action):
         return session.scalars(
             select(models.AuditEntry).where(models.AuditEntry.action == action)
         ).all()
-
-
-@pytest.fixture
-def world(db):
-    council = create_organisation(
-        db,
-        COORDINATOR,
-        OrganisationInput(
-            "Shire County Council",
-            "social_care",
-            is_employer=True,
-            is_host=True,
-            capacity=2,
-            contact_name="Pat Lee",
-        ),
-    )
-    college = create_organisation(
-        db,
-        COORDINATOR,
-        OrganisationInput("Shire Adult Education", "social_care", is_training_provider=True),
-    )
-    trust = create_organisation(
-        db,
-        COORDINATOR,
-        OrganisationInput(
-            "Royal Shire Hospital NHS Trust",
-            "health",
-            is_host=True,
-            min_apprentice_age=18,
-            capacity=2,
-        ),
-    )
-    home = add_setting(db, COORDINATOR, council, "Oak Lodge", "residential_home", "Shiretown")
-    ward = add_setting(db, COORDINATOR, trust, "Ward 7 (elderly care)", "ward", "Shiretown")
-    cohort = create_cohort(
-        db,
-        COORDINATOR,
-        CohortInput(
-            "Council 2026",
-            council,
-            college,
-            "L2-CARE",
-            date(2026, 1, 5),
-            Decimal("37"),
-            off_the_job_pattern="1 day a week",
-        ),
-    )
-    return {"council": council, "trust": trust, "home": home, "ward": ward, "cohort": cohort}
-
-
-def apprentice_input(world, **changes):
-    values = dict(
-        given_name="Sam",
-        family_name="Smith",
-        uln="9276308686",
-        date_of_birth=date(2007, 3, 1),
-        cohort_id=world["cohort"],
-        start_date=date(2026, 1, 5),
-        planned_end_date=date(2027, 4, 4),
-    )
-    values.update(changes)
-    return ApprenticeInput(**values)
 
 
 def test_enrolling_an_apprentice_is_audited_with_the_values(db, world):

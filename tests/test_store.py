@@ -34,7 +34,7 @@ def test_reopening_does_not_install_the_catalogue_twice(app_paths):
     try:
         with db.reading() as session:
             assert session.scalar(select(func.count()).select_from(models.Unit)) == 55
-            assert session.scalar(select(func.count()).select_from(models.AuditEntry)) == 2
+            assert session.scalar(select(func.count()).select_from(models.AuditEntry)) == 3
     finally:
         db.dispose()
 

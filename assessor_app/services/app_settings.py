@@ -31,6 +31,8 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("off_the_job_percent", 20, "Off-the-job training (% of paid hours)", 1, 100),
         SettingSpec("placement_gap_days", 7, "Longest gap between placements (days)", 0, 90),
         SettingSpec("lock_after_minutes", 10, "Lock the window after inactivity (minutes)", 1, 240),
+        SettingSpec("max_attachment_mb", 50, "Largest evidence file (MB)", 1, 2000),
+        SettingSpec("minimum_programme_months", 12, "Minimum programme length (months)", 1, 60),
     )
 }
 

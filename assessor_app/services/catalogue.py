@@ -8,15 +8,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessor_app.domain import catalogue as domain
+from assessor_app.domain.unit_map import SETTING_TYPES, parse_affinity_csv
 from assessor_app.services import audit
 from assessor_app.services.errors import NotFound, ServiceError, StaleEdit
 from assessor_app.services.roles import SYSTEM, Actor, Permission
 from assessor_app.store import models
 from assessor_app.store.catalogue_files import (
     load_care_certificate_standards,
+    load_default_affinity_text,
     load_default_catalogue,
 )
-from assessor_app.store.catalogue_rows import from_domain, load_qualification_row
+from assessor_app.store.catalogue_rows import from_domain, load_qualification_row, to_domain_unit
 from assessor_app.store.database import Database
 
 MAX_UNIT_CREDITS = 60
@@ -64,6 +66,8 @@ def ensure_default_catalogue(db: Database) -> bool:
         if session.scalar(select(func.count()).select_from(models.Qualification)) == 0:
             _install(session, SYSTEM, qual)
             installed = True
+        if session.scalar(select(func.count()).select_from(models.UnitSettingAffinity)) == 0:
+            installed |= _install_affinity(session, qual.code)
         if session.scalar(select(func.count()).select_from(models.CareCertificateStandard)) == 0:
             session.add_all(models.CareCertificateStandard(number=n, title=t) for n, t in standards)
             audit.record(
@@ -71,6 +75,67 @@ def ensure_default_catalogue(db: Database) -> bool:
             )
             installed = True
         return installed
+
+
+def _install_affinity(session: Session, code: str) -> bool:
+    """The default table of how often each setting type offers each unit."""
+    row = load_qualification_row(session, code)
+    if row is None:
+        return False
+    units = [to_domain_unit(u) for u in row.units]
+    table = parse_affinity_csv(load_default_affinity_text(), units)
+    by_ref = {u.ref: u for u in row.units}
+    session.add_all(
+        models.UnitSettingAffinity(unit=by_ref[ref], setting_type=kind, affinity=level)
+        for (ref, kind), level in table.items()
+    )
+    audit.record(
+        session, SYSTEM, "catalogue.install", "unit_setting_affinity", code, rows=len(table)
+    )
+    return bool(table)
+
+
+def set_unit_affinity(
+    db: Database,
+    actor: Actor,
+    qualification: str,
+    ref: str,
+    setting_type: str,
+    affinity: str | None,
+) -> None:
+    """How often a setting type offers the chance to evidence a unit; None clears it."""
+    actor.require(Permission.EDIT_CATALOGUE)
+    if setting_type not in SETTING_TYPES:
+        raise ServiceError(f"'{setting_type}' is not a setting type ({', '.join(SETTING_TYPES)}).")
+    if affinity is not None and affinity not in ("often", "sometimes", "rarely"):
+        raise ServiceError("Affinity must be often, sometimes or rarely.")
+    with db.transaction() as session:
+        unit = _unit_row(session, qualification, ref)
+        row = session.scalar(
+            select(models.UnitSettingAffinity).where(
+                models.UnitSettingAffinity.unit_id == unit.id,
+                models.UnitSettingAffinity.setting_type == setting_type,
+            )
+        )
+        before = row.affinity if row is not None else None
+        if affinity is None:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(
+                models.UnitSettingAffinity(unit=unit, setting_type=setting_type, affinity=affinity)
+            )
+        else:
+            row.affinity = affinity
+        audit.record(
+            session,
+            actor,
+            "catalogue.set_affinity",
+            "unit",
+            f"{qualification}/{ref}",
+            setting_type=setting_type,
+            changes={"affinity": [before, affinity]},
+        )
 
 
 def set_unit_credits(
@@ -157,3 +222,55 @@ def _unit_row(session: Session, qualification: str, ref: str) -> models.Unit:
     if unit is None:
         raise NotFound(f"There is no unit {ref} in qualification {qualification}.")
     return unit
+
+
+def add_learning_outcome(
+    db: Database,
+    actor: Actor,
+    qualification: str,
+    ref: str,
+    number: str,
+    text: str,
+    criteria: list[tuple[str, str]],
+) -> None:
+    """A unit's learning outcome with its assessment criteria (number, text), as the
+    awarding body's specification lists them; evidence is then mapped to criteria."""
+    actor.require(Permission.EDIT_CATALOGUE)
+    if not number.strip() or not text.strip():
+        raise ServiceError("A learning outcome needs a number and its text.")
+    if not criteria or any(not n.strip() or not t.strip() for n, t in criteria):
+        raise ServiceError("Give each assessment criterion a number and its text.")
+    with db.transaction() as session:
+        unit = _unit_row(session, qualification, ref)
+        if any(o.number == number.strip() for o in unit.outcomes):
+            raise ServiceError(f"Unit {ref} already has learning outcome {number}.")
+        taken = {
+            c.number
+            for c in session.scalars(
+                select(models.AssessmentCriterion)
+                .join(models.LearningOutcome)
+                .where(models.LearningOutcome.unit_id == unit.id)
+            )
+        }
+        clash = sorted({n.strip() for n, _ in criteria} & taken)
+        if clash or len({n.strip() for n, _ in criteria}) != len(criteria):
+            repeated = ", ".join(clash) or "repeated"
+            raise ServiceError(f"Criterion numbers must be unique within unit {ref}: {repeated}.")
+        outcome = models.LearningOutcome(
+            number=number.strip(), text=text.strip(), position=len(unit.outcomes)
+        )
+        outcome.criteria = [
+            models.AssessmentCriterion(number=n.strip(), text=t.strip(), position=i)
+            for i, (n, t) in enumerate(criteria)
+        ]
+        unit.outcomes.append(outcome)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "catalogue.add_learning_outcome",
+            "unit",
+            f"{qualification}/{ref}",
+            outcome=number,
+            criteria=[n for n, _ in criteria],
+        )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from assessor_app.domain.unit_map import SETTING_TYPES as DOMAIN_SETTING_TYPES
 from assessor_app.services import audit, validation
 from assessor_app.services.errors import FieldError
 from assessor_app.services.records import assign, changes, load_for_edit, snapshot
@@ -20,18 +21,7 @@ SECTOR_LABELS = {
     "social_care": "Social care",
     "pvi": "Private, voluntary or independent",
 }
-SETTING_TYPES = (
-    "ward",
-    "residential_home",
-    "nursing_home",
-    "day_centre",
-    "mental_health_unit",
-    "ae_streaming",
-    "rehabilitation",
-    "domiciliary_care",
-    "community",
-    "other",
-)
+SETTING_TYPES = DOMAIN_SETTING_TYPES  # one list: the unit map's affinity table uses it too
 
 _ORG_FIELDS = (
     "name",

@@ -32,6 +32,8 @@ class Permission(StrEnum):
     RECORD_CARE_CERTIFICATE = "record Care Certificate progress"
     LOG_OFF_THE_JOB = "log off-the-job training"
     RECORD_REVIEWS = "record reviews and supervision"
+    RECORD_EVIDENCE = "record assessment evidence"
+    ASSESS_EVIDENCE = "assess evidence"
     SIGN_OFF_UNITS = "sign off units"
     SAMPLE_ASSESSMENTS = "record quality assurance sampling"
 
@@ -46,14 +48,17 @@ _COORDINATION = {
 _TEACHING = {P.CHOOSE_UNITS, P.RECORD_CARE_CERTIFICATE, P.LOG_OFF_THE_JOB, P.RECORD_REVIEWS}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    # Sign-off is an assessor's professional judgement: not even an admin makes it.
-    Role.ADMIN: frozenset(Permission) - {P.SIGN_OFF_UNITS, P.SAMPLE_ASSESSMENTS},
+    # Assessing and sign-off are an assessor's professional judgement: not even an
+    # admin makes them; sampling is the quality assurer's.
+    Role.ADMIN: frozenset(Permission) - {P.ASSESS_EVIDENCE, P.SIGN_OFF_UNITS, P.SAMPLE_ASSESSMENTS},
     Role.SYSTEM: frozenset(Permission),
     Role.COORDINATOR: frozenset(
         {P.VIEW_RECORDS, *_COORDINATION, P.LOG_OFF_THE_JOB, P.RECORD_REVIEWS, P.CHOOSE_UNITS}
     ),
-    Role.TUTOR: frozenset({P.VIEW_RECORDS, *_TEACHING}),
-    Role.ASSESSOR: frozenset({P.VIEW_RECORDS, *_TEACHING, P.SIGN_OFF_UNITS}),
+    Role.TUTOR: frozenset({P.VIEW_RECORDS, *_TEACHING, P.RECORD_EVIDENCE}),
+    Role.ASSESSOR: frozenset(
+        {P.VIEW_RECORDS, *_TEACHING, P.RECORD_EVIDENCE, P.ASSESS_EVIDENCE, P.SIGN_OFF_UNITS}
+    ),
     Role.IQA: frozenset({P.VIEW_RECORDS, P.VIEW_AUDIT, P.SAMPLE_ASSESSMENTS}),
     Role.VIEWER: frozenset({P.VIEW_RECORDS}),
 }

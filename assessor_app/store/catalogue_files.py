@@ -45,6 +45,10 @@ def load_default_catalogue() -> Qualification:
     return load_catalogue(default_catalogue_dir())
 
 
+def load_default_affinity_text() -> str:
+    return (resources() / "affinity" / "setting_affinity.csv").read_text(encoding="utf-8-sig")
+
+
 def load_care_certificate_standards() -> list[tuple[int, str]]:
     folder = resources() / "care_certificate"
     return [

@@ -448,3 +448,187 @@ class Review(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+EVIDENCE_METHODS = (
+    "observation",
+    "witness_testimony",
+    "professional_discussion",
+    "questioning",
+    "reflective_account",
+    "product",
+    "written_assignment",
+    "recognition_of_prior_learning",
+)
+EVIDENCE_STATUSES = ("draft", "submitted", "accepted", "referred")
+
+
+class Evidence(Base):
+    """One piece of assessment evidence; it may cover criteria in several units."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'submitted', 'accepted', 'referred')", name="status_known"
+        ),
+        CheckConstraint("context IN ('placement', 'off_the_job', 'college')", name="context_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    context: Mapped[str] = mapped_column(String(20))
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"), index=True)
+    method: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    witness_name: Mapped[str] = mapped_column(String(200), default="")
+    witness_role: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    coverage: Mapped[list[EvidenceCoverage]] = relationship(cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(cascade="all, delete-orphan")
+    placement: Mapped[Placement | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class EvidenceCoverage(Base):
+    """A unit (as a whole, when criterion_id is empty) or one of its criteria that a
+    piece of evidence covers."""
+
+    __tablename__ = "evidence_coverage"
+    __table_args__ = (UniqueConstraint("evidence_id", "unit_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    criterion_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_criterion.id"))
+
+    unit: Mapped[Unit] = relationship()
+    criterion: Mapped[AssessmentCriterion | None] = relationship()
+
+
+class Attachment(Base):
+    """A file kept in the content-addressed evidence store, named by its SHA-256."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (UniqueConstraint("evidence_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    original_name: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class UnitSignOff(Base):
+    """An assessor's judgement that a unit is achieved; revoked only with a reason."""
+
+    __tablename__ = "unit_sign_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    signed_off_on: Mapped[date] = mapped_column(Date)
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    signed_off_by_name: Mapped[str] = mapped_column(String(200))
+    judgement: Mapped[str] = mapped_column(Text, default="")
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    revoked_by_name: Mapped[str] = mapped_column(String(200), default="")
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+
+    unit: Mapped[Unit] = relationship()
+
+
+class IqaSample(Base):
+    """An internal quality assurer's sampling decision on a unit or a piece of evidence."""
+
+    __tablename__ = "iqa_sample"
+    __table_args__ = (
+        CheckConstraint("decision IN ('agreed', 'action_required')", name="decision_known"),
+        CheckConstraint("unit_id IS NOT NULL OR evidence_id IS NOT NULL", name="samples_something"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
+    decision: Mapped[str] = mapped_column(String(20))
+    comments: Mapped[str] = mapped_column(Text, default="")
+    sampled_on: Mapped[date] = mapped_column(Date)
+    sampled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class UnitPlan(Base):
+    """The placement in which an apprentice's unit is planned to be evidenced."""
+
+    __tablename__ = "unit_plan"
+    __table_args__ = (UniqueConstraint("apprentice_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(
+        ForeignKey("apprentice.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"))
+
+
+class CohortUnitPlan(Base):
+    """A cohort's template: the placement period (1 = first) planned for each unit."""
+
+    __tablename__ = "cohort_unit_plan"
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "unit_id"),
+        CheckConstraint("period >= 1", name="period_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    period: Mapped[int] = mapped_column(Integer)
+
+
+class UnitSettingAffinity(Base):
+    """How often a setting type offers the chance to evidence a unit (editable)."""
+
+    __tablename__ = "unit_setting_affinity"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "setting_type"),
+        CheckConstraint("affinity IN ('often', 'sometimes', 'rarely')", name="affinity_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    setting_type: Mapped[str] = mapped_column(String(40))
+    affinity: Mapped[str] = mapped_column(String(20))
+
+    unit: Mapped[Unit] = relationship()
+
+
+class FunctionalSkill(Base):
+    """English or maths achieved (level and date), needed at the gateway."""
+
+    __tablename__ = "functional_skill"
+    __table_args__ = (
+        UniqueConstraint("apprentice_id", "subject"),
+        CheckConstraint("subject IN ('english', 'maths')", name="subject_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(40))
+    achieved_on: Mapped[date] = mapped_column(Date)
