@@ -11,6 +11,7 @@ import pytest
 
 from assessor_app.cli import main
 from assessor_app.domain.schedule import ScheduleCode
+from assessor_app.paths import AppPaths
 from assessor_app.services import passwords
 from assessor_app.services.app_settings import change_setting, get_settings
 from assessor_app.services.apprentice_queries import (
@@ -28,6 +29,7 @@ from assessor_app.services.progress_records import (
 )
 from assessor_app.services.roles import Actor, PermissionDenied, Role
 from assessor_app.services.users import sign_in
+from assessor_app.startup import open_app_database
 
 TODAY = date(2026, 11, 23)
 ADMIN = Actor(None, "admin", Role.ADMIN)
@@ -35,13 +37,21 @@ ADMIN = Actor(None, "admin", Role.ADMIN)
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(monkeypatch):
-    monkeypatch.setattr(passwords, "CURRENT", passwords.ScryptParams(log2_n=10, r=8, p=1))
+    monkeypatch.setattr(passwords, "CURRENT", FAST)
 
 
-@pytest.fixture
-def demo(db):
-    build_demo(db, today=TODAY)
-    return db
+FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One demo database for the module: these tests only read it or are refused."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "CURRENT", FAST)
+        database = open_app_database(AppPaths(tmp_path_factory.mktemp("demo")))
+        build_demo(database, today=TODAY)
+    yield database
+    database.dispose()
 
 
 def by_name(db):
@@ -190,3 +200,29 @@ def test_settings_change_the_checks(db):
     with pytest.raises(PermissionDenied):
         change_setting(db, Actor(None, "t", Role.TUTOR), "placement_notice_weeks", 2)
     assert get_settings(db)["placement_notice_weeks"] == 6
+
+
+def test_the_cohort_view_puts_risks_and_waiting_work_first(demo):
+    from assessor_app.domain.rag import Rag
+    from assessor_app.services.cohort_queries import cohort_view
+
+    view = cohort_view(demo, ADMIN, 2, today=TODAY)
+    assert [(r.name, r.colour) for r in view.at_risk] == [
+        ("Grace Adeyemi", Rag.RED),
+        ("Harvey Singh", Rag.RED),
+    ]
+    harvey = view.at_risk[1]
+    assert any("credits are behind plan" in reason for reason in harvey.reasons)
+    assert [(w.name, w.title) for w in view.evidence_waiting] == [
+        ("Harvey Singh", "Observed practice at Ward 12 (medical)")
+    ]
+    assert all(p.starts > TODAY for p in view.upcoming_placements)
+
+
+def test_completed_apprentices_have_every_unit_signed_off(demo):
+    from assessor_app.services.progress_queries import apprentice_progress
+
+    amira = by_name(demo)["Amira Hussain"].id
+    result = apprentice_progress(demo, ADMIN, amira, today=TODAY)
+    assert result.progress.percent_complete == 100
+    assert result.progress.achieved_verdict.valid

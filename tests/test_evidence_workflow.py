@@ -275,3 +275,23 @@ def test_off_the_job_evidence_has_no_placement(db, case):
     assert piece
     with pytest.raises(FieldError, match="has no placement"):
         record_evidence(db, TUTOR, evidence(case, context="college"), today=TODAY)
+
+
+def test_an_altered_attachment_is_reported_when_opened(db, case, tmp_path):
+    from assessor_app.services.evidence import open_attachment
+
+    source = tmp_path / "record.pdf"
+    source.write_bytes(PDF)
+    piece = record_evidence(db, TUTOR, evidence(case), [source], today=TODAY)
+    with db.reading() as session:
+        attachment = session.get(models.Evidence, piece).attachments[0]
+    copy = open_attachment(db, TUTOR, attachment.id, tmp_path / "view.pdf")
+    assert copy.read_bytes() == PDF
+    stored = evidence_store(db).path_for(attachment.sha256)
+    stored.chmod(0o644)
+    stored.write_bytes(PDF + b"tampered")
+    with pytest.raises(ServiceError, match=r"record\.pdf"):
+        open_attachment(db, TUTOR, attachment.id, tmp_path / "again.pdf")
+    stored.unlink()
+    with pytest.raises(ServiceError, match=r"record\.pdf"):
+        open_attachment(db, TUTOR, attachment.id, tmp_path / "again.pdf")

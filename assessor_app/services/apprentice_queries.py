@@ -44,6 +44,14 @@ from assessor_app.store.models import (
 _NOT_IN_LEARNING = ("break_in_learning", "withdrawn", "transferred", "completed")
 
 
+def as_of_date(status: str, status_date: date | None, today: date) -> date:
+    """The day plans and deadlines are judged on: they stop counting during a break
+    in learning, and when the apprentice leaves or completes."""
+    if status in _NOT_IN_LEARNING and status_date is not None:
+        return min(today, status_date)
+    return today
+
+
 @dataclass(frozen=True)
 class ApprenticeRow:
     id: int
@@ -51,6 +59,7 @@ class ApprenticeRow:
     uln: str | None
     cohort: str
     status: str
+    status_date: date | None
     start_date: date
     planned_end_date: date
     assessor: str
@@ -114,6 +123,7 @@ def list_apprentices(db: Database, actor: Actor) -> list[ApprenticeRow]:
                 uln=a.uln,
                 cohort=a.cohort.name,
                 status=a.status,
+                status_date=a.status_date,
                 start_date=a.start_date,
                 planned_end_date=a.planned_end_date,
                 assessor=a.assessor.display_name if a.assessor else "",
@@ -161,13 +171,7 @@ def apprentice_overview(
         a = session.get(Apprentice, apprentice_id)
         if a is None:
             raise NotFound("That apprentice no longer exists.")
-        # Pace and deadlines stop counting during a break, and when the apprentice
-        # leaves or completes.
-        as_of = (
-            min(today, a.status_date)
-            if a.status in _NOT_IN_LEARNING and a.status_date is not None
-            else today
-        )
+        as_of = as_of_date(a.status, a.status_date, today)
         qual_row = load_qualification_row(session, a.cohort.qualification.code)
         assert qual_row is not None
         qual = to_domain(qual_row)

@@ -417,4 +417,126 @@ def build_demo(db: Database, *, today: date | None = None) -> DemoSummary:
             )
             review_day += timedelta(weeks=12)
 
+    _evidence_and_sign_off(db, tutor, assessor, coordinator, (council, trust), ids, today)
     return DemoSummary(ACCOUNTS, 2, len(people), placements)
+
+
+# The placement period (1 = first) in which each unit is usually evidenced.
+UNIT_TEMPLATE = {
+    "A1": 1,
+    "A2": 1,
+    "A4": 1,
+    "A5": 1,
+    "B4": 1,
+    "B5": 1,
+    "A3": 2,
+    "A7": 2,
+    "B1": 2,
+    "B2": 2,
+    "A6": 3,
+    "A8": 3,
+    "B8": 3,
+    "B9": 3,
+    "A9": 4,
+    "C1": 4,
+    "C12": 4,
+    "C13": 5,
+}
+
+
+def _evidence_and_sign_off(
+    db: Database,
+    tutor: Actor,
+    assessor: Actor,
+    coordinator: Actor,
+    cohorts: tuple[int, int],
+    ids: dict[str, int | None],
+    today: date,
+) -> None:
+    """Plans from the cohort template; accepted evidence and sign-offs for every
+    placement that has ended, except where the demo shows something outstanding."""
+    from assessor_app.services.apprentice_queries import apprentice_overview, list_apprentices
+    from assessor_app.services.evidence import (
+        EvidenceInput,
+        assess_evidence,
+        record_evidence,
+        record_iqa_sample,
+        sign_off_unit,
+        submit_evidence,
+    )
+    from assessor_app.services.progress_queries import apprentice_progress
+    from assessor_app.services.unit_plans import (
+        apply_cohort_template,
+        record_functional_skill,
+        set_cohort_template,
+    )
+
+    for cohort in cohorts:
+        for ref, period in UNIT_TEMPLATE.items():
+            set_cohort_template(db, tutor, cohort, ref, period)
+        apply_cohort_template(db, tutor, cohort)
+    iqa = Actor(ids["iqa"], "iqa", Role.IQA)
+    sampled = False
+    for row in list_apprentices(db, coordinator):
+        if row.status == "transferred":
+            continue
+        overview = apprentice_overview(db, coordinator, row.id, today=today)
+        plans = apprentice_progress(db, coordinator, row.id, today=today).unit_map
+        stop = today
+        if row.status != "active" and row.status_date is not None:
+            stop = min(today, row.status_date)
+        for number, placement in enumerate(overview.placements, start=1):
+            if placement.end > stop:
+                break
+            units = [r.ref for r in plans.rows if r.planned_placement == placement.id]
+            # Harvey's units from his first placement are still waiting for assessment.
+            behind = row.name == "Harvey Singh" and number == 1
+            if not units:
+                continue
+            piece = record_evidence(
+                db,
+                tutor,
+                EvidenceInput(
+                    row.id,
+                    placement.end - timedelta(days=14),
+                    "observation",
+                    f"Observed practice at {placement.setting}",
+                    placement_id=placement.id,
+                    description="Observed by the assessor during a placement visit, with the "
+                    "mentor's witness statement.",
+                    coverage=[(ref, None) for ref in units],
+                ),
+                today=today,
+            )
+            submit_evidence(db, tutor, piece)
+            if behind:
+                continue
+            assess_evidence(db, assessor, piece, accept=True, on=placement.end - timedelta(days=10))
+            for ref in units:
+                sign_off_unit(
+                    db,
+                    assessor,
+                    row.id,
+                    ref,
+                    on=placement.end - timedelta(days=7),
+                    judgement="Observed practice meets every learning outcome of "
+                    "the unit; confirmed with the mentor.",
+                )
+            if not sampled:
+                record_iqa_sample(
+                    db,
+                    iqa,
+                    row.id,
+                    decision="agreed",
+                    comments="Judgements sound and well evidenced.",
+                    unit_ref=units[0],
+                    on=placement.end,
+                )
+                sampled = True
+        if row.status == "completed":
+            record_functional_skill(
+                db, coordinator, row.id, "english", "Level 2", row.start_date + timedelta(days=200)
+            )
+            record_functional_skill(
+                db, coordinator, row.id, "maths", "Level 2", row.start_date + timedelta(days=230)
+            )

@@ -508,3 +508,18 @@ def record_iqa_sample(
             comments=clean,
         )
         return row.id
+
+
+def open_attachment(db: Database, actor: Actor, attachment_id: int, destination: Path) -> Path:
+    """A verified copy of an attachment for viewing; a missing or altered file is
+    reported, never silently opened."""
+    actor.require(Permission.VIEW_RECORDS)
+    with db.reading() as session:
+        row = session.get(Attachment, attachment_id)
+        if row is None:
+            raise ServiceError("That attachment no longer exists.")
+        sha256, name = row.sha256, row.original_name
+    try:
+        return evidence_store(db).copy_out(sha256, destination, name=name)
+    except EvidenceFileError as exc:
+        raise ServiceError(str(exc)) from None

@@ -17,7 +17,7 @@ from assessor_app.domain.rag import RagStatus, rag_status
 from assessor_app.domain.unit_map import MapPlacement, UnitMap, unit_map
 from assessor_app.domain.what_if import WhatIf, what_if
 from assessor_app.services.app_settings import get_settings
-from assessor_app.services.apprentice_queries import apprentice_overview
+from assessor_app.services.apprentice_queries import apprentice_overview, as_of_date
 from assessor_app.services.errors import NotFound
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.catalogue_rows import load_qualification_row, to_domain
@@ -129,6 +129,7 @@ def apprentice_progress(
         qual = to_domain(qual_row)
         facts = _facts(session, apprentice, {u.ref: u.id for u in qual_row.units})
         chosen = list(overview.chosen_units)
+        as_of = as_of_date(apprentice.status, apprentice.status_date, today)
         result = progress(qual, chosen, facts.evidence)
         in_scope = [u for u in qual.units if qual.is_mandatory(u.ref) or u.ref in chosen]
         placements = {
@@ -180,12 +181,12 @@ def apprentice_progress(
         affinity,
         facts.evidenced_in,
         facts.signed_off,
-        today=today,
+        today=as_of,
     )
     return ApprenticeProgress(
         progress=result,
         rag=rag_status(
-            today=today,
+            today=as_of,
             expected_units=expected,
             signed_off=facts.signed_off,
             care_certificate=overview.care_certificate,
