@@ -9,6 +9,7 @@ details in the log file. No input produces a traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
@@ -24,6 +25,7 @@ from assessor_app.selection_input import (
 )
 from assessor_app.services.catalogue_queries import load_qualification, units_outside
 from assessor_app.services.errors import ServiceError
+from assessor_app.services.roles import Actor, Role
 from assessor_app.startup import open_app_database
 from assessor_app.store.database import (
     DatabaseError,
@@ -98,6 +100,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="the new database file (default: demo.sqlite3 in the data folder)",
     )
 
+    report = commands.add_parser("report", help="write a printable PDF report")
+    kinds = report.add_subparsers(dest="report_kind", metavar="KIND", parser_class=_Parser)
+    kinds.required = True
+    progress = kinds.add_parser("progress", help="an apprentice's progress report")
+    progress.add_argument("--apprentice", required=True, metavar="ULN")
+    for name, text in (
+        ("cohort", "one row per apprentice, with the outcome totals"),
+        ("schedule", "the cohort's placements by period and the units planned in each"),
+    ):
+        kind = kinds.add_parser(name, help=text)
+        kind.add_argument("--cohort", required=True, metavar="NAME")
+    notice = kinds.add_parser("notice", help="advance notice of one placement")
+    notice.add_argument("--placement", required=True, type=int, metavar="ID")
+    for kind in (progress, *kinds.choices.values()):
+        if not any(a.dest == "out" for a in kind._actions):
+            kind.add_argument("--out", required=True, metavar="FILE.pdf")
+            kind.add_argument(
+                "--provider",
+                metavar="NAME",
+                help="name printed in the header "
+                "(default: the apprentice's or cohort's training provider)",
+            )
+            kind.add_argument("--logo", metavar="IMAGE", help="logo printed in the header")
+
+    export = commands.add_parser("export", help="write a spreadsheet")
+    exports = export.add_subparsers(dest="export_kind", metavar="KIND", parser_class=_Parser)
+    exports.required = True
+    tracker = exports.add_parser("tracker", help="the cohort tracker workbook")
+    tracker.add_argument("--cohort", required=True, metavar="NAME")
+    tracker.add_argument("--out", required=True, metavar="FILE.xlsx")
+
     db = commands.add_parser("db", help="database upkeep")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_commands.required = True
@@ -129,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db(args, app_paths)
         if args.command == "demo":
             return _demo(args, app_paths)
+        if args.command == "report":
+            return _report(args, app_paths)
+        if args.command == "export":
+            return _export(args, app_paths)
     except (UsageError, SelectionInputError, DatabaseError, ServiceError) as exc:
         _err(str(exc))
         if getattr(args, "json", False):
@@ -244,6 +281,76 @@ def _demo(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     for account in summary.accounts:
         print(f"  {account.username:12} {account.password:24} {account.role.value}")
     print(f"Open it with: assessor-app --db {db.path or db.url}")
+    return EXIT_OK
+
+
+def command_line_actor() -> Actor:
+    """Commands run by whoever is at the keyboard of this PC: audited under their
+    operating-system user name."""
+    try:
+        who = getpass.getuser()
+    except (OSError, KeyError):
+        who = "unknown"
+    return Actor(user_id=None, username=f"command line ({who})", role=Role.SYSTEM)
+
+
+def _output(path_text: str, suffix: str) -> Path:
+    out = Path(path_text).expanduser()
+    if out.suffix.lower() != suffix:
+        raise UsageError(f"--out {path_text}: give a file name ending in {suffix}.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {path_text}: the folder {out.parent} does not exist.")
+    return out
+
+
+def _report(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from assessor_app.reports.cohort_report import write_cohort_report
+    from assessor_app.reports.placement_notice import write_placement_notice
+    from assessor_app.reports.progress_report import write_progress_report
+    from assessor_app.reports.schedule_report import write_schedule_report
+    from assessor_app.services import report_queries
+
+    out = _output(args.out, ".pdf")
+    logo = Path(args.logo).expanduser() if args.logo else None
+    if logo is not None and not logo.is_file():
+        raise UsageError(f"--logo {args.logo}: no such image file.")
+    actor = command_line_actor()
+    db = open_app_database(app_paths, args.db)
+    try:
+        if args.report_kind == "progress":
+            apprentice = report_queries.find_apprentice_by_uln(db, actor, args.apprentice)
+            provider = (
+                args.provider or report_queries.programme_details(db, actor, apprentice).provider
+            )
+            write_progress_report(db, actor, apprentice, out, provider=provider, logo=logo)
+        elif args.report_kind == "notice":
+            provider = (
+                args.provider or report_queries.placement_notice(db, actor, args.placement).provider
+            )
+            write_placement_notice(db, actor, args.placement, out, provider=provider, logo=logo)
+        else:
+            cohort = report_queries.find_cohort_by_name(db, actor, args.cohort)
+            provider = args.provider or report_queries.cohort_details(db, actor, cohort).provider
+            write = write_cohort_report if args.report_kind == "cohort" else write_schedule_report
+            write(db, actor, cohort, out, provider=provider, logo=logo)
+    finally:
+        db.dispose()
+    print(f"Written {out}")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from assessor_app.reports.tracker_export import export_tracker
+    from assessor_app.services.report_queries import find_cohort_by_name
+
+    out = _output(args.out, ".xlsx")
+    actor = command_line_actor()
+    db = open_app_database(app_paths, args.db)
+    try:
+        export_tracker(db, actor, find_cohort_by_name(db, actor, args.cohort), out)
+    finally:
+        db.dispose()
+    print(f"Written {out}")
     return EXIT_OK
 
 
