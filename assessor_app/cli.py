@@ -37,6 +37,7 @@ from assessor_app.store.database import (
 from assessor_app.verdict_output import verdict_json, verdict_text
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+IMPORT_KINDS = ("apprentices", "placements", "catalogue", "evidence")
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,28 @@ def build_parser() -> argparse.ArgumentParser:
     tracker.add_argument("--cohort", required=True, metavar="NAME")
     tracker.add_argument("--out", required=True, metavar="FILE.xlsx")
 
+    importing = commands.add_parser(
+        "import",
+        help="import a spreadsheet (all rows or none), or write its template",
+        description="Every row is checked first; nothing is imported unless the whole file "
+        "is valid. Exit 0 when imported (or valid on --dry-run), 2 when there are problems.",
+    )
+    importing.add_argument(
+        "kind", choices=IMPORT_KINDS, metavar="KIND", help=f"one of: {', '.join(IMPORT_KINDS)}"
+    )
+    importing.add_argument("file", nargs="?", metavar="FILE.xlsx", help="the workbook to import")
+    importing.add_argument(
+        "--dry-run", action="store_true", help="check every row and report, without saving anything"
+    )
+    importing.add_argument(
+        "--template",
+        metavar="FILE.xlsx",
+        help="write an empty template for KIND instead of importing",
+    )
+    importing.add_argument(
+        "--errors", metavar="FILE.xlsx", help="also write the problems to this workbook"
+    )
+
     db = commands.add_parser("db", help="database upkeep")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_commands.required = True
@@ -166,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args, app_paths)
         if args.command == "export":
             return _export(args, app_paths)
+        if args.command == "import":
+            return _import(args, app_paths)
     except (UsageError, SelectionInputError, DatabaseError, ServiceError) as exc:
         _err(str(exc))
         if getattr(args, "json", False):
@@ -352,6 +377,38 @@ def _export(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         db.dispose()
     print(f"Written {out}")
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from assessor_app.services.imports import import_file, write_error_workbook, write_template
+
+    if args.template:
+        if args.file:
+            raise UsageError("Give either a FILE to import or --template FILE, not both.")
+        out = _output(args.template, ".xlsx")
+        write_template(args.kind, out)
+        print(f"Template for {args.kind} written to {out}")
+        return EXIT_OK
+    if not args.file:
+        raise UsageError(
+            f"Give the workbook to import, e.g. assessor-app import {args.kind} "
+            "FILE.xlsx (or --template FILE.xlsx for an empty one)."
+        )
+    errors_out = _output(args.errors, ".xlsx") if args.errors else None
+    db = open_app_database(app_paths, args.db)
+    try:
+        report = import_file(
+            db, command_line_actor(), args.kind, Path(args.file), dry_run=args.dry_run
+        )
+    finally:
+        db.dispose()
+    print(report.summary())
+    for problem in report.problems:
+        print(f"  {args.file} row {problem.row}, column '{problem.column}': {problem.message}")
+    if errors_out is not None and report.problems:
+        write_error_workbook(report, errors_out)
+        print(f"Problems written to {errors_out}")
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
 
 
 def _exists(target: str) -> bool:

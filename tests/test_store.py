@@ -119,3 +119,24 @@ def test_the_migrations_build_exactly_the_schema_the_models_describe(db):
     with db.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
     assert differences == []
+
+
+def test_a_savepoint_rolled_back_keeps_the_rest_of_the_unit_of_work(db):
+    """SQLite transactions are ours, not the driver's: a released savepoint is undone
+    with its transaction, and a rolled-back one leaves the rest in place."""
+    session = db.sessions()
+    try:
+        first = session.begin_nested()
+        session.add(models.CareCertificateStandard(number=101, title="Kept until rollback"))
+        first.commit()
+        second = session.begin_nested()
+        session.add(models.CareCertificateStandard(number=102, title="Undone"))
+        second.rollback()
+        numbers = set(session.scalars(select(models.CareCertificateStandard.number)))
+        assert 101 in numbers and 102 not in numbers
+        session.rollback()
+    finally:
+        session.close()
+    with db.reading() as session:
+        numbers = set(session.scalars(select(models.CareCertificateStandard.number)))
+    assert not {101, 102} & numbers

@@ -257,10 +257,10 @@ class Page:
 
     @property
     def frame_width(self) -> float:
-        return self.size[0] - 2 * MARGIN
+        return float(self.size[0] - 2 * MARGIN)
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no types
     """Holds every page until the end, so each footer can say "Page N of M"."""
 
     page_info: Page

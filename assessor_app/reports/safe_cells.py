@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell
 
 # The characters a spreadsheet reads as the start of a formula, plus the ones CSV
 # exports and pasting turn into a new cell before one.

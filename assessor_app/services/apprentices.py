@@ -101,20 +101,24 @@ def _values(session: Session, data: ApprenticeInput, own_id: int | None) -> dict
 def enrol_apprentice(db: Database, actor: Actor, data: ApprenticeInput) -> int:
     actor.require(Permission.MANAGE_APPRENTICES)
     with db.transaction() as session:
-        row = Apprentice(
-            **_values(session, data, None), status="active", status_date=data.start_date
-        )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "apprentice.enrol",
-            "apprentice",
-            row.id,
-            after=snapshot(row, _FIELDS),
-        )
-        return row.id
+        return enrol_in_session(session, actor, data)
+
+
+def enrol_in_session(session: Session, actor: Actor, data: ApprenticeInput) -> int:
+    """The enrolment inside a caller's transaction (an import runs many in one);
+    the caller has checked the actor's permission."""
+    row = Apprentice(**_values(session, data, None), status="active", status_date=data.start_date)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "apprentice.enrol",
+        "apprentice",
+        row.id,
+        after=snapshot(row, _FIELDS),
+    )
+    return row.id
 
 
 def update_apprentice(

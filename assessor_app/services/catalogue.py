@@ -236,41 +236,60 @@ def add_learning_outcome(
     """A unit's learning outcome with its assessment criteria (number, text), as the
     awarding body's specification lists them; evidence is then mapped to criteria."""
     actor.require(Permission.EDIT_CATALOGUE)
+    _check_outcome(number, text, criteria)
+    with db.transaction() as session:
+        add_learning_outcome_in_session(session, actor, qualification, ref, number, text, criteria)
+
+
+def _check_outcome(number: str, text: str, criteria: list[tuple[str, str]]) -> None:
     if not number.strip() or not text.strip():
         raise ServiceError("A learning outcome needs a number and its text.")
     if not criteria or any(not n.strip() or not t.strip() for n, t in criteria):
         raise ServiceError("Give each assessment criterion a number and its text.")
-    with db.transaction() as session:
-        unit = _unit_row(session, qualification, ref)
-        if any(o.number == number.strip() for o in unit.outcomes):
-            raise ServiceError(f"Unit {ref} already has learning outcome {number}.")
-        taken = {
-            c.number
-            for c in session.scalars(
-                select(models.AssessmentCriterion)
-                .join(models.LearningOutcome)
-                .where(models.LearningOutcome.unit_id == unit.id)
-            )
-        }
-        clash = sorted({n.strip() for n, _ in criteria} & taken)
-        if clash or len({n.strip() for n, _ in criteria}) != len(criteria):
-            repeated = ", ".join(clash) or "repeated"
-            raise ServiceError(f"Criterion numbers must be unique within unit {ref}: {repeated}.")
-        outcome = models.LearningOutcome(
-            number=number.strip(), text=text.strip(), position=len(unit.outcomes)
+
+
+def add_learning_outcome_in_session(
+    session: Session,
+    actor: Actor,
+    qualification: str,
+    ref: str,
+    number: str,
+    text: str,
+    criteria: list[tuple[str, str]],
+) -> None:
+    """The addition inside a caller's transaction (an import runs many in one); the
+    caller has checked the actor's permission."""
+    _check_outcome(number, text, criteria)
+    unit = _unit_row(session, qualification, ref)
+    if any(o.number == number.strip() for o in unit.outcomes):
+        raise ServiceError(f"Unit {ref} already has learning outcome {number}.")
+    taken = {
+        c.number
+        for c in session.scalars(
+            select(models.AssessmentCriterion)
+            .join(models.LearningOutcome)
+            .where(models.LearningOutcome.unit_id == unit.id)
         )
-        outcome.criteria = [
-            models.AssessmentCriterion(number=n.strip(), text=t.strip(), position=i)
-            for i, (n, t) in enumerate(criteria)
-        ]
-        unit.outcomes.append(outcome)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "catalogue.add_learning_outcome",
-            "unit",
-            f"{qualification}/{ref}",
-            outcome=number,
-            criteria=[n for n, _ in criteria],
-        )
+    }
+    clash = sorted({n.strip() for n, _ in criteria} & taken)
+    if clash or len({n.strip() for n, _ in criteria}) != len(criteria):
+        repeated = ", ".join(clash) or "repeated"
+        raise ServiceError(f"Criterion numbers must be unique within unit {ref}: {repeated}.")
+    outcome = models.LearningOutcome(
+        number=number.strip(), text=text.strip(), position=len(unit.outcomes)
+    )
+    outcome.criteria = [
+        models.AssessmentCriterion(number=n.strip(), text=t.strip(), position=i)
+        for i, (n, t) in enumerate(criteria)
+    ]
+    unit.outcomes.append(outcome)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "catalogue.add_learning_outcome",
+        "unit",
+        f"{qualification}/{ref}",
+        outcome=number,
+        criteria=[n for n, _ in criteria],
+    )

@@ -174,57 +174,74 @@ def record_evidence(
 ) -> int:
     """Save a piece of evidence as a draft, with its files."""
     actor.require(Permission.RECORD_EVIDENCE)
-    title = validation.text(data.title, "title", "Title", max_length=200)
-    description = validation.text(
-        data.description, "description", "Description", max_length=20000, required=False
-    )
+    _texts(data)
     with db.reading() as session:
         _check(session, data, today or date.today())
     stored = _store_files(db, attachments)
     with db.transaction() as session:
-        coverage = _check(session, data, today or date.today())
-        row = Evidence(
-            apprentice_id=data.apprentice_id,
-            on_date=data.on_date,
-            context=data.context,
-            placement_id=data.placement_id,
-            method=data.method,
-            title=title,
-            description=description,
-            witness_name=data.witness_name.strip(),
-            witness_role=data.witness_role.strip(),
-            status="draft",
-            created_by_id=actor.user_id,
-            coverage=coverage,
-        )
-        for f in stored:
-            if all(a.sha256 != f.sha256 for a in row.attachments):
-                row.attachments.append(
-                    Attachment(
-                        sha256=f.sha256,
-                        original_name=f.original_name,
-                        media_type=f.media_type,
-                        size=f.size,
-                        added_by_id=actor.user_id,
-                    )
+        return record_in_session(session, actor, data, stored, today=today)
+
+
+def _texts(data: EvidenceInput) -> tuple[str, str]:
+    title = validation.text(data.title, "title", "Title", max_length=200)
+    description = validation.text(
+        data.description, "description", "Description", max_length=20000, required=False
+    )
+    return title, description
+
+
+def record_in_session(
+    session: Session,
+    actor: Actor,
+    data: EvidenceInput,
+    stored: Sequence[StoredFile] = (),
+    *,
+    today: date | None = None,
+) -> int:
+    """The recording inside a caller's transaction (an import runs many in one), with
+    files already in the store; the caller has checked the actor's permission."""
+    title, description = _texts(data)
+    coverage = _check(session, data, today or date.today())
+    row = Evidence(
+        apprentice_id=data.apprentice_id,
+        on_date=data.on_date,
+        context=data.context,
+        placement_id=data.placement_id,
+        method=data.method,
+        title=title,
+        description=description,
+        witness_name=data.witness_name.strip(),
+        witness_role=data.witness_role.strip(),
+        status="draft",
+        created_by_id=actor.user_id,
+        coverage=coverage,
+    )
+    for f in stored:
+        if all(a.sha256 != f.sha256 for a in row.attachments):
+            row.attachments.append(
+                Attachment(
+                    sha256=f.sha256,
+                    original_name=f.original_name,
+                    media_type=f.media_type,
+                    size=f.size,
+                    added_by_id=actor.user_id,
                 )
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "evidence.record",
-            "apprentice",
-            data.apprentice_id,
-            evidence=row.id,
-            title=title,
-            method=data.method,
-            covers=[
-                f"{c.unit.ref}{'/' + c.criterion.number if c.criterion else ''}" for c in coverage
-            ],
-            files=[{"name": f.original_name, "sha256": f.sha256} for f in stored],
-        )
-        return row.id
+            )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "evidence.record",
+        "apprentice",
+        data.apprentice_id,
+        evidence=row.id,
+        title=title,
+        method=data.method,
+        covers=[f"{c.unit.ref}{'/' + c.criterion.number if c.criterion else ''}" for c in coverage],
+        files=[{"name": f.original_name, "sha256": f.sha256} for f in stored],
+    )
+    return row.id
 
 
 def submit_evidence(

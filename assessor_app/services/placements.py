@@ -90,19 +90,25 @@ def schedule_placement(db: Database, actor: Actor, data: PlacementInput) -> int:
     so a coordinator can sketch a rotation and then resolve them."""
     actor.require(Permission.SCHEDULE_PLACEMENTS)
     with db.transaction() as session:
-        row = Placement(**_values(session, data))
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "placement.schedule",
-            "placement",
-            row.id,
-            apprentice_id=row.apprentice_id,
-            after=snapshot(row, _FIELDS),
-        )
-        return row.id
+        return schedule_in_session(session, actor, data)
+
+
+def schedule_in_session(session: Session, actor: Actor, data: PlacementInput) -> int:
+    """The scheduling inside a caller's transaction (an import runs many in one);
+    the caller has checked the actor's permission."""
+    row = Placement(**_values(session, data))
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "placement.schedule",
+        "placement",
+        row.id,
+        apprentice_id=row.apprentice_id,
+        after=snapshot(row, _FIELDS),
+    )
+    return row.id
 
 
 def update_placement(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assessor_app.store import migrations
 
 BUSY_TIMEOUT_MS = 10_000
+WRITE_LOCK_OPTION = "assessor_write_lock"  # execution option: begin with the write lock
 
 
 class DatabaseError(Exception):
@@ -80,12 +81,23 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Python's sqlite3 module opens transactions lazily, only before a data
+        # change, which makes reads in a unit of work unisolated and SAVEPOINTs
+        # commit early. Take transaction control ourselves (SQLAlchemy's recipe).
+        dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # IMMEDIATE takes the write lock at once (waiting out the busy timeout), for
+        # work such as an import that must not fail half way on another writer.
+        immediate = conn.get_execution_options().get(WRITE_LOCK_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
