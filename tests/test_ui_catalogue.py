@@ -16,6 +16,7 @@ from assessor_app import __version__
 from assessor_app.domain.catalogue import ValueStatus
 from assessor_app.paths import AppPaths
 from assessor_app.services.catalogue_queries import load_qualification
+from assessor_app.services.roles import Actor, Role
 from assessor_app.startup import open_app_database
 from assessor_app.ui import app as app_module
 from assessor_app.ui.crash import CrashDialog, CrashHandler
@@ -280,7 +281,9 @@ def test_run_app_shows_the_window_and_returns_the_event_loop_code(
         return 0
 
     monkeypatch.setattr(QApplication, "exec", fake_exec)
-    code = app_module.run_app(AppPaths(tmp_path / "data"), None, settings=settings)
+    code = app_module.run_app(
+        AppPaths(tmp_path / "data"), None, settings=settings, actor=Actor(None, "admin", Role.ADMIN)
+    )
     assert code == 0
     assert len(seen) == 1
     assert seen[0].catalogue_page.table.model().rowCount() == 55

@@ -8,9 +8,11 @@ from typing import cast
 
 from assessor_app import __version__
 from assessor_app.paths import AppPaths
+from assessor_app.services.roles import Actor
 from assessor_app.startup import open_app_database
 from assessor_app.store.database import Database, DatabaseError
 from assessor_app.ui.crash import install_crash_handler
+from assessor_app.ui.dialogs.sign_in import ask_for_actor
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.qt import QApplication, QMessageBox, QSettings, Qt, tr
 
@@ -40,11 +42,18 @@ def _open_database(paths: AppPaths, db_target: str | None) -> Database:
         QApplication.restoreOverrideCursor()
 
 
-def run_app(paths: AppPaths, db_target: str | None, *, settings: QSettings | None = None) -> int:
-    """Show the main window until it closes; returns the process exit code.
+def run_app(
+    paths: AppPaths,
+    db_target: str | None,
+    *,
+    settings: QSettings | None = None,
+    actor: Actor | None = None,
+) -> int:
+    """Ask who is using the app, then show the main window until it closes;
+    returns the process exit code (0 also when sign-in is cancelled).
 
     `settings` holds the window's remembered size and place (default: the
-    platform's per-user settings for Assessor).
+    platform's per-user settings for Assessor). `actor` skips signing in (tests).
     """
     app = _application()
     install_crash_handler(paths.log_file)
@@ -55,7 +64,12 @@ def run_app(paths: AppPaths, db_target: str | None, *, settings: QSettings | Non
         QMessageBox.critical(None, tr("Assessor cannot open its database"), str(exc))
         return EXIT_CANNOT_OPEN
     try:
-        window = MainWindow(db, settings)
+        if actor is None:
+            actor = ask_for_actor(db)
+            if actor is None:
+                log.info("sign-in cancelled; closing")
+                return 0
+        window = MainWindow(db, settings, actor=actor)
         window.show()
         return app.exec()
     finally:

@@ -6,7 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from assessor_app import __version__
+from assessor_app.services.choice_lists import signed_in_name
+from assessor_app.ui.dialogs import sign_in
 from assessor_app.ui.pages.catalogue_page import CataloguePage
+from assessor_app.ui.pages.reports_page import ReportsPage
 from assessor_app.ui.qt import (
     QAction,
     QCloseEvent,
@@ -15,12 +18,14 @@ from assessor_app.ui.qt import (
     QMainWindow,
     QMessageBox,
     QSettings,
+    QTabWidget,
     QWidget,
     qt_versions,
     tr,
 )
 
 if TYPE_CHECKING:
+    from assessor_app.services.roles import Actor
     from assessor_app.store.database import Database
 
 GEOMETRY_KEY = "main_window/geometry"
@@ -36,14 +41,27 @@ def database_location(db: Database) -> str:
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, db: Database, settings: QSettings | None = None, parent: QWidget | None = None
+        self,
+        db: Database,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> None:
         super().__init__(parent)
+        self._db = db
         self._settings = settings if settings is not None else QSettings()
+        self.actor: Actor | None = None
         self.setWindowTitle(tr("Assessor"))
 
         self.catalogue_page = CataloguePage(db)
-        self.setCentralWidget(self.catalogue_page)
+        self.reports_page = ReportsPage(db, None)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("pages")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.catalogue_page, tr("&Catalogue"))
+        self.tabs.addTab(self.reports_page, tr("Re&ports"))
+        self.setCentralWidget(self.tabs)
 
         self.database_label = QLabel(
             tr("Database: {location}").format(location=database_location(db))
@@ -55,6 +73,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
 
         self._build_menus()
+        self.set_actor(actor)
         # Settle the smallest size once, from the contents as first laid out, rather
         # than letting the layout re-send it to the window system whenever a label's
         # text changes width.
@@ -63,6 +82,10 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
+        self.sign_out_action = QAction(tr("&Sign out / switch user…"), self)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        file_menu.addAction(self.sign_out_action)
+        file_menu.addSeparator()
         self.quit_action = QAction(tr("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -74,6 +97,30 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def set_actor(self, actor: Actor | None) -> None:
+        """Who is signed in: named in the status bar, and the pages work for them."""
+        self.actor = actor
+        if actor is None:
+            self.user_label.setText(tr("Not signed in"))
+        else:
+            self.user_label.setText(
+                tr("Signed in as {name} ({role})").format(
+                    name=signed_in_name(self._db, actor), role=sign_in.role_name(actor.role)
+                )
+            )
+        self.sign_out_action.setEnabled(actor is not None)
+        self.reports_page.set_actor(actor)
+
+    def sign_out(self) -> None:
+        """Forget who was signed in and ask again; closing the dialog closes the app,
+        so a shared PC is never left open under the last person's name."""
+        self.set_actor(None)
+        actor = sign_in.ask_for_actor(self._db, self)
+        if actor is None:
+            self.close()
+            return
+        self.set_actor(actor)
 
     def show_about(self) -> None:
         QMessageBox.about(
