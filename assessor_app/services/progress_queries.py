@@ -147,9 +147,13 @@ def apprentice_progress(
         ref_by_id = {u.id: u.ref for u in qual_row.units}
         planned_refs = {ref_by_id[uid]: pid for uid, pid in planned.items() if uid in ref_by_id}
         affinity = {
-            (a.unit.ref, a.setting_type): a.affinity
-            for a in session.scalars(
-                select(UnitSettingAffinity).where(UnitSettingAffinity.unit_id.in_(ref_by_id))
+            (ref_by_id[unit_id], setting_type): level
+            for unit_id, setting_type, level in session.execute(
+                select(
+                    UnitSettingAffinity.unit_id,
+                    UnitSettingAffinity.setting_type,
+                    UnitSettingAffinity.affinity,
+                ).where(UnitSettingAffinity.unit_id.in_(ref_by_id))
             )
         }
         skills = {
