@@ -37,7 +37,11 @@ def run(database, path, *extra):
 @settings(
     max_examples=60,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 @given(content=st.binary(max_size=400))
 def test_any_bytes_get_an_answer_not_a_traceback(database, tmp_path, content):
@@ -52,7 +56,11 @@ def test_any_bytes_get_an_answer_not_a_traceback(database, tmp_path, content):
 @settings(
     max_examples=60,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 @given(
     lines=st.lists(st.one_of(UNIT_LINES, st.text(max_size=40)), max_size=15),

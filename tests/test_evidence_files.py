@@ -522,7 +522,11 @@ def test_unreferenced_lists_files_no_record_points_to_and_deletes_nothing(store,
 @settings(
     max_examples=60,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
 )
 @given(body=st.binary(max_size=4096), chunk=st.sampled_from([1, 7, 4096, 1024 * 1024]))
 def test_any_pdf_bytes_round_trip(tmp_path, monkeypatch, body, chunk):

@@ -571,7 +571,14 @@ def test_a_truncated_or_damaged_workbook_is_refused_without_a_traceback(db, worl
     assert count(db, models.Apprentice) == 0
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 @given(
     stored=st.booleans(),
     damage=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1),
@@ -632,7 +639,14 @@ CELLS = st.one_of(
 )
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 @given(
     changes=st.lists(
         st.dictionaries(st.sampled_from(HEADINGS), CELLS, max_size=4), min_size=1, max_size=3
