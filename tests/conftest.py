@@ -32,7 +32,10 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-settings.load_profile("assessor")
+# CI runs a fixed sequence of examples so a landing never hangs on a lucky seed;
+# local runs keep exploring new examples each time.
+settings.register_profile("ci", settings.get_profile("assessor"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "assessor")
 
 
 @pytest.fixture(autouse=True)
