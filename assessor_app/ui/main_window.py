@@ -8,21 +8,28 @@ from typing import TYPE_CHECKING
 from assessor_app import __version__
 from assessor_app.services.choice_lists import signed_in_name
 from assessor_app.ui.dialogs import sign_in
+from assessor_app.ui.pages.apprentice_page import ApprenticePage
+from assessor_app.ui.pages.apprentices_page import ApprenticesPage
 from assessor_app.ui.pages.catalogue_page import CataloguePage
 from assessor_app.ui.pages.reports_page import ReportsPage
 from assessor_app.ui.qt import (
     QAction,
     QCloseEvent,
+    QHBoxLayout,
     QKeySequence,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSettings,
+    QStackedWidget,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
     qt_versions,
     tr,
 )
+from assessor_app.ui.widgets.selection_editor import SelectionEditor
 
 if TYPE_CHECKING:
     from assessor_app.services.roles import Actor
@@ -37,6 +44,62 @@ def database_location(db: Database) -> str:
     if db.path is not None:
         return str(db.path)
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", db.url)
+
+
+class ApprenticesTab(QWidget):
+    """The apprentices list, or one apprentice's page with a way back to the list."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._actor: Actor | None = None
+        self.list_page = ApprenticesPage(db)
+        self.apprentice_page: ApprenticePage | None = None
+        self.back_button = QPushButton(tr("← &All apprentices"))
+        self.back_button.setObjectName("backToApprentices")
+        self.back_button.clicked.connect(self.show_list)
+        self._apprentice_holder = QWidget()
+        # The same margins as the list, so going back and forth does not shift the page.
+        self._apprentice_layout = QVBoxLayout(self._apprentice_holder)
+        back_row = QHBoxLayout()
+        back_row.addWidget(self.back_button)
+        back_row.addStretch(1)
+        self._apprentice_layout.addLayout(back_row)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list_page)
+        self.stack.addWidget(self._apprentice_holder)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.list_page.open_requested.connect(self.open_apprentice)
+
+    def set_actor(self, actor: Actor | None) -> None:
+        """A new person starts at the list, never on the last person's apprentice."""
+        self._actor = actor
+        self.show_list()
+        self.list_page.set_actor(actor)
+
+    def open_apprentice(self, apprentice_id: int, name: str = "") -> ApprenticePage | None:
+        if self._actor is None:
+            return None
+        self._close_apprentice()
+        self.apprentice_page = ApprenticePage(self._db, self._actor, apprentice_id, name)
+        self.apprentice_page.add_tab(
+            SelectionEditor(self._db, self._actor, apprentice_id), tr("Units")
+        )
+        self._apprentice_layout.addWidget(self.apprentice_page, 1)
+        self.stack.setCurrentWidget(self._apprentice_holder)
+        return self.apprentice_page
+
+    def show_list(self) -> None:
+        self._close_apprentice()
+        self.stack.setCurrentWidget(self.list_page)
+
+    def _close_apprentice(self) -> None:
+        if self.apprentice_page is not None:
+            self.apprentice_page.hide()
+            self.apprentice_page.deleteLater()
+            self.apprentice_page = None
 
 
 class MainWindow(QMainWindow):
@@ -54,11 +117,14 @@ class MainWindow(QMainWindow):
         self.actor: Actor | None = None
         self.setWindowTitle(tr("Assessor"))
 
+        self.apprentices = ApprenticesTab(db)
+        self.apprentices_page = self.apprentices.list_page
         self.catalogue_page = CataloguePage(db)
         self.reports_page = ReportsPage(db, None)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pages")
         self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.apprentices, tr("Appre&ntices"))
         self.tabs.addTab(self.catalogue_page, tr("&Catalogue"))
         self.tabs.addTab(self.reports_page, tr("Re&ports"))
         self.setCentralWidget(self.tabs)
@@ -110,6 +176,7 @@ class MainWindow(QMainWindow):
                 )
             )
         self.sign_out_action.setEnabled(actor is not None)
+        self.apprentices.set_actor(actor)
         self.reports_page.set_actor(actor)
 
     def sign_out(self) -> None:

@@ -61,13 +61,22 @@ def run_task(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[Exception], None],
+    *,
+    owner: QObject | None = None,
 ) -> None:
+    """Run `fn` off the UI thread. With an `owner` (the page that asked), the
+    callbacks are dropped if the owner is gone by the time the task finishes."""
     relay = _Relay()
     _live.add(relay)  # keep the relay alive until the task reports back
+    wanted = [True]
+    if owner is not None:
+        # Not a method of the owner: it must run while the owner is being destroyed.
+        owner.destroyed.connect(lambda: wanted.__setitem__(0, False))
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         _live.discard(relay)
-        callback(value)
+        if wanted[0]:
+            callback(value)
 
     relay.done.connect(lambda value: finish(on_done, value))
     relay.failed.connect(lambda exc: finish(on_error, exc))

@@ -1,0 +1,217 @@
+"""Every apprentice as a table row, and the proxy that narrows the list.
+
+The proxy reads each row's record directly rather than through data(), and the
+model keeps each row's search text ready, so filtering 10,000 rows stays quick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assessor_app.domain.dates import format_date
+from assessor_app.services.apprentice_list import ApprenticeListRow
+from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE, SortFilterProxy
+from assessor_app.ui.qt import (
+    AnyIndex,
+    QAbstractTableModel,
+    QBrush,
+    QColor,
+    QModelIndex,
+    QObject,
+    Qt,
+    filter_changing,
+    tr,
+)
+
+# In the order a coordinator reads them: still learning first, then the ways out.
+STATUS_ORDER = ("active", "break_in_learning", "completed", "transferred", "withdrawn")
+RAG_ORDER = ("red", "amber", "green")
+
+# Pale backgrounds with dark text of the same hue, as in the catalogue; the word
+# in the cell says the same as the colour.
+RAG_COLOURS = {
+    "red": (QColor("#fbe3e4"), QColor("#8a1f24")),
+    "amber": (QColor("#fff1c2"), QColor("#5a4300")),
+    "green": (QColor("#e3f4e6"), QColor("#1e5c30")),
+}
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "active": tr("Active"),
+        "break_in_learning": tr("Break in learning"),
+        "completed": tr("Completed"),
+        "transferred": tr("Transferred"),
+        "withdrawn": tr("Withdrawn"),
+    }
+    return labels.get(status, status.replace("_", " ").capitalize())
+
+
+def rag_label(rag: str) -> str:
+    labels = {"red": tr("Red"), "amber": tr("Amber"), "green": tr("Green")}
+    return labels.get(rag, rag.capitalize())
+
+
+def uln_text(uln: str | None) -> str:
+    return uln or tr("not yet known")
+
+
+class ApprenticeTableModel(QAbstractTableModel):
+    NAME, ULN, COHORT, STATUS, ASSESSOR, START, PLANNED_END, PERCENT, RAG = range(9)
+    COLUMN_COUNT = 9
+    SORT_ROLE = SORT_ROLE
+    ROW_ROLE = ROW_ROLE
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ApprenticeListRow] = []
+        self._search: list[str] = []
+        self._headers = {
+            self.NAME: (tr("Name"), ""),
+            self.ULN: (tr("ULN"), tr("Unique learner number")),
+            self.COHORT: (tr("Cohort"), ""),
+            self.STATUS: (tr("Status"), ""),
+            self.ASSESSOR: (tr("Assessor"), ""),
+            self.START: (tr("Start"), tr("Start of the apprenticeship")),
+            self.PLANNED_END: (tr("Planned end"), tr("Planned end of the apprenticeship")),
+            self.PERCENT: (tr("Complete"), tr("Credits signed off, of the credits chosen")),
+            self.RAG: (tr("RAG"), tr("Red, amber or green: open the apprentice for the reasons")),
+        }
+
+    def set_rows(self, rows: Sequence[ApprenticeListRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._search = [f"{r.name} {r.uln or ''}".casefold() for r in self._rows]
+        self.endResetModel()
+
+    def rows(self) -> list[ApprenticeListRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> ApprenticeListRow:
+        return self._rows[row]
+
+    def search_text(self, row: int) -> str:
+        """The row's name and ULN, case-folded, for the search box."""
+        return self._search[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.COLUMN_COUNT
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is not Qt.Orientation.Horizontal or section not in self._headers:
+            return None
+        title, tip = self._headers[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip or None
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        record = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(record, column)
+        if role == SORT_ROLE:
+            return self._sort_value(record, column)
+        if role == ROW_ROLE:
+            return record
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.PERCENT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if column == self.RAG and record.rag in RAG_COLOURS:
+            background, text = RAG_COLOURS[record.rag]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(background)
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(text)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS and record.status_date:
+            return tr("{status} since {date}").format(
+                status=status_label(record.status), date=format_date(record.status_date)
+            )
+        return None
+
+    def _display(self, record: ApprenticeListRow, column: int) -> str:
+        if column == self.NAME:
+            return record.name
+        if column == self.ULN:
+            return uln_text(record.uln)
+        if column == self.COHORT:
+            return record.cohort
+        if column == self.STATUS:
+            return status_label(record.status)
+        if column == self.ASSESSOR:
+            return record.assessor or tr("none assigned")
+        if column == self.START:
+            return format_date(record.start_date)
+        if column == self.PLANNED_END:
+            return format_date(record.planned_end_date)
+        if column == self.PERCENT:
+            return tr("{percent}%").format(percent=record.percent_complete)
+        return rag_label(record.rag)
+
+    def _sort_value(self, record: ApprenticeListRow, column: int) -> Any:
+        if column == self.NAME:
+            return record.sort_name
+        if column == self.ULN:
+            return record.uln
+        if column == self.COHORT:
+            return record.cohort.casefold()
+        if column == self.STATUS:
+            return _position(STATUS_ORDER, record.status)
+        if column == self.ASSESSOR:
+            return record.assessor.casefold() or None
+        if column == self.START:
+            return record.start_date
+        if column == self.PLANNED_END:
+            return record.planned_end_date
+        if column == self.PERCENT:
+            return record.percent_complete
+        return _position(RAG_ORDER, record.rag)
+
+
+def _position(order: Sequence[str], value: str) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+class ApprenticeFilterProxy(SortFilterProxy):
+    """Sorts like every table; filters by the search box and by cohort, status,
+    assessor and RAG (each None for all)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(
+            text_columns=(ApprenticeTableModel.NAME, ApprenticeTableModel.ULN), parent=parent
+        )
+        self._fields: dict[str, str] = {}
+
+    def set_filter(self, field: str, value: str | None) -> None:
+        """Keep rows whose `field` ("cohort", "status", "assessor" or "rag") is `value`."""
+        if field not in ("cohort", "status", "assessor", "rag"):
+            raise ValueError(f"no filter on {field!r}")
+        if self._fields.get(field) == value:
+            return
+        with filter_changing(self):
+            if value is None:
+                self._fields.pop(field, None)
+            else:
+                self._fields[field] = value
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+        model = self.sourceModel()
+        if not isinstance(model, ApprenticeTableModel):
+            return super().filterAcceptsRow(source_row, source_parent)
+        record = model.row_at(source_row)
+        for field, value in self._fields.items():
+            if getattr(record, field) != value:
+                return False
+        if not self._words:
+            return True
+        haystack = model.search_text(source_row)
+        return all(word in haystack for word in self._words)

@@ -1,0 +1,89 @@
+"""One apprentice's placements as a table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from assessor_app.domain.dates import format_date
+from assessor_app.services.apprentice_queries import PlacementView
+from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE
+from assessor_app.ui.qt import AnyIndex, QAbstractTableModel, QModelIndex, QObject, Qt, tr
+
+
+class PlacementTableModel(QAbstractTableModel):
+    HOST, SETTING, START, END, MENTOR, NOTICE = range(6)
+    COLUMN_COUNT = 6
+    SORT_ROLE = SORT_ROLE
+    ROW_ROLE = ROW_ROLE
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PlacementView] = []
+        self._headers = {
+            self.HOST: tr("Host"),
+            self.SETTING: tr("Setting"),
+            self.START: tr("Start"),
+            self.END: tr("End"),
+            self.MENTOR: tr("Mentor"),
+            self.NOTICE: tr("Notice sent"),
+        }
+
+    def set_rows(self, rows: Sequence[PlacementView]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.COLUMN_COUNT
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers.get(section)
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        placement = self._rows[index.row()]
+        column = index.column()
+        if role == ROW_ROLE:
+            return placement
+        if role == SORT_ROLE:
+            return self._sort_value(placement, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(placement, column)
+        return None
+
+    def _display(self, placement: PlacementView, column: int) -> str:
+        if column == self.HOST:
+            return placement.host
+        if column == self.SETTING:
+            return placement.setting
+        if column == self.START:
+            return format_date(placement.start)
+        if column == self.END:
+            return format_date(placement.end)
+        if column == self.MENTOR:
+            return placement.mentor or tr("not recorded")
+        if placement.notice_sent_on is None:
+            return tr("not sent")
+        return format_date(placement.notice_sent_on)
+
+    def _sort_value(self, placement: PlacementView, column: int) -> Any:
+        if column == self.HOST:
+            return placement.host.casefold()
+        if column == self.SETTING:
+            return placement.setting.casefold()
+        if column == self.START:
+            return placement.start
+        if column == self.END:
+            return placement.end
+        if column == self.MENTOR:
+            return placement.mentor.casefold() or None
+        return placement.notice_sent_on
