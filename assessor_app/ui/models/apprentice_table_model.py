@@ -11,13 +11,12 @@ from typing import Any
 
 from assessor_app.domain.dates import format_date
 from assessor_app.services.apprentice_list import ApprenticeListRow
+from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE, SortFilterProxy
 from assessor_app.ui.qt import (
     AnyIndex,
-    QAbstractTableModel,
     QBrush,
     QColor,
-    QModelIndex,
     QObject,
     Qt,
     filter_changing,
@@ -57,7 +56,7 @@ def uln_text(uln: str | None) -> str:
     return uln or tr("not yet known")
 
 
-class ApprenticeTableModel(QAbstractTableModel):
+class ApprenticeTableModel(RecordTableModel):
     NAME, ULN, COHORT, STATUS, ASSESSOR, START, PLANNED_END, PERCENT, RAG = range(9)
     COLUMN_COUNT = 9
     SORT_ROLE = SORT_ROLE
@@ -94,24 +93,6 @@ class ApprenticeTableModel(QAbstractTableModel):
     def search_text(self, row: int) -> str:
         """The row's name and ULN, case-folded, for the search box."""
         return self._search[row]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self.COLUMN_COUNT
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or section not in self._headers:
-            return None
-        title, tip = self._headers[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tip or None
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -8,8 +8,9 @@ from typing import Any
 
 from assessor_app.domain.dates import format_date
 from assessor_app.services.apprentice_queries import HistoryEntry
+from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE
-from assessor_app.ui.qt import AnyIndex, QAbstractTableModel, QModelIndex, QObject, Qt, tr
+from assessor_app.ui.qt import AnyIndex, QObject, Qt, tr
 
 _ACTIONS = {
     "apprentice.change_status": "Status changed",
@@ -69,7 +70,7 @@ def what_text(entry: HistoryEntry) -> str:
     )
 
 
-class HistoryTableModel(QAbstractTableModel):
+class HistoryTableModel(RecordTableModel):
     WHEN, WHO, WHAT = range(3)
     COLUMN_COUNT = 3
     SORT_ROLE = SORT_ROLE
@@ -84,19 +85,6 @@ class HistoryTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self.COLUMN_COUNT
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers.get(section)
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

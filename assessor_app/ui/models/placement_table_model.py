@@ -7,11 +7,12 @@ from typing import Any
 
 from assessor_app.domain.dates import format_date
 from assessor_app.services.apprentice_queries import PlacementView
+from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE
-from assessor_app.ui.qt import AnyIndex, QAbstractTableModel, QModelIndex, QObject, Qt, tr
+from assessor_app.ui.qt import AnyIndex, QObject, Qt, tr
 
 
-class PlacementTableModel(QAbstractTableModel):
+class PlacementTableModel(RecordTableModel):
     HOST, SETTING, START, END, MENTOR, NOTICE = range(6)
     COLUMN_COUNT = 6
     SORT_ROLE = SORT_ROLE
@@ -33,19 +34,6 @@ class PlacementTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self.COLUMN_COUNT
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers.get(section)
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

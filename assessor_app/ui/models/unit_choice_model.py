@@ -12,11 +12,11 @@ from collections.abc import Collection
 from typing import Any
 
 from assessor_app.domain.catalogue import Qualification, Unit, ValueStatus
+from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE
 from assessor_app.ui.models.unit_table_model import credits_text, value_explanation
 from assessor_app.ui.qt import (
     AnyIndex,
-    QAbstractTableModel,
     QBrush,
     QColor,
     QModelIndex,
@@ -34,7 +34,7 @@ _SIGNED_OFF = (QColor("#e3f4e6"), QColor("#1e5c30"))
 _CHANGED = (QColor("#e4ecfb"), QColor("#1f3f8a"))
 
 
-class UnitChoiceModel(QAbstractTableModel):
+class UnitChoiceModel(RecordTableModel):
     REF, TITLE, CREDITS, NOTE, GROUP = range(5)
     COLUMN_COUNT = 5
     SORT_ROLE = SORT_ROLE
@@ -93,19 +93,6 @@ class UnitChoiceModel(QAbstractTableModel):
         if self._qual is None or self._qual.is_mandatory(ref):
             return True
         return self._lock_signed_off and ref in self._signed_off and ref in self._working
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self.COLUMN_COUNT
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers.get(section)
-        return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():

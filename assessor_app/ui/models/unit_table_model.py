@@ -6,14 +6,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from assessor_app.domain.catalogue import Unit, ValueStatus
+from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE
 from assessor_app.ui.qt import (
     AnyIndex,
-    QAbstractTableModel,
     QBrush,
     QColor,
     QFont,
-    QModelIndex,
     QObject,
     Qt,
     tr,
@@ -85,7 +84,7 @@ def value_explanation(unit: Unit) -> str:
     return text
 
 
-class UnitTableModel(QAbstractTableModel):
+class UnitTableModel(RecordTableModel):
     REF, GROUP, TITLE, CREDITS, GLH, LEVEL, KIND, STATUS = range(8)
     COLUMN_COUNT = 8
     SORT_ROLE = SORT_ROLE
@@ -114,24 +113,6 @@ class UnitTableModel(QAbstractTableModel):
 
     def rows(self) -> list[Unit]:
         return list(self._rows)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else self.COLUMN_COUNT
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or section not in self._headers:
-            return None
-        title, tip = self._headers[section]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tip or None
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
