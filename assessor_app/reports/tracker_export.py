@@ -39,12 +39,11 @@ from assessor_app.services.catalogue_queries import load_qualification
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.evidence import METHOD_LABELS
 from assessor_app.services.progress_queries import ApprenticeProgress, apprentice_progress
+from assessor_app.services.report_queries import CohortDetails, cohort_details
 from assessor_app.services.roles import Actor
 from assessor_app.services.tracker_queries import (
-    CohortDetails,
     CohortMember,
     CohortOffTheJob,
-    cohort_details,
     cohort_evidence,
     cohort_members,
     cohort_off_the_job,
@@ -215,8 +214,8 @@ def _summary(
     colours = Counter(progress[m.id].rag.colour for m in in_learning)
     rows: list[list[Entry]] = [
         ["Employer", cohort.employer],
-        ["Training provider", cohort.training_provider],
-        ["Qualification", f"{cohort.qualification_title} ({cohort.qualification_code})"],
+        ["Training provider", cohort.provider],
+        ["Qualification", f"{cohort.qualification} ({cohort.qualification_code})"],
         ["Awarding body", cohort.awarding_body],
         ["Cohort start", _Cell(cohort.start_date, number_format=DATE_FORMAT)],
         ["Off-the-job pattern", cohort.off_the_job_pattern],

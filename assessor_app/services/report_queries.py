@@ -237,7 +237,7 @@ def find_apprentice_by_uln(db: Database, actor: Actor, uln: str) -> int:
 
 def find_cohort_by_name(db: Database, actor: Actor, name: str) -> int:
     actor.require(Permission.VIEW_RECORDS)
-    wanted = name.strip()
+    wanted = " ".join(name.split())  # stray spaces from a script or a paste do not matter
     with db.reading() as session:
         found = session.scalar(select(Cohort.id).where(Cohort.name == wanted))
         if found is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from assessor_app.domain.off_the_job import OffTheJobPace, off_the_job_pace
@@ -32,20 +32,6 @@ from assessor_app.store.models import (
     Setting,
     Unit,
 )
-
-
-@dataclass(frozen=True)
-class CohortDetails:
-    id: int
-    name: str
-    employer: str
-    training_provider: str
-    qualification_code: str
-    qualification_title: str
-    awarding_body: str  # the cohort's own, else the qualification's
-    start_date: date
-    contracted_hours_per_week: Decimal
-    off_the_job_pattern: str
 
 
 @dataclass(frozen=True)
@@ -114,54 +100,6 @@ class OffTheJobSummary:
 class CohortOffTheJob:
     apprentices: tuple[OffTheJobSummary, ...]
     entries: tuple[OffTheJobLine, ...]  # by apprentice, then date
-
-
-def _details(cohort: Cohort) -> CohortDetails:
-    qual = cohort.qualification
-    return CohortDetails(
-        id=cohort.id,
-        name=cohort.name,
-        employer=cohort.employer.name,
-        training_provider=cohort.training_provider.name,
-        qualification_code=qual.code,
-        qualification_title=qual.title,
-        awarding_body=cohort.awarding_body or qual.awarding_body,
-        start_date=cohort.start_date,
-        contracted_hours_per_week=cohort.contracted_hours_per_week,
-        off_the_job_pattern=cohort.off_the_job_pattern,
-    )
-
-
-def _cohorts() -> Select[Cohort]:
-    return select(Cohort).options(
-        selectinload(Cohort.employer),
-        selectinload(Cohort.training_provider),
-        selectinload(Cohort.qualification),
-    )
-
-
-def cohort_details(db: Database, actor: Actor, cohort_id: int) -> CohortDetails:
-    actor.require(Permission.VIEW_RECORDS)
-    with db.reading() as session:
-        cohort = session.scalars(_cohorts().where(Cohort.id == cohort_id)).one_or_none()
-        if cohort is None:
-            raise NotFound("That cohort no longer exists.")
-        return _details(cohort)
-
-
-def find_cohort(db: Database, actor: Actor, name: str) -> CohortDetails:
-    """The cohort with this name; case and surrounding spaces do not matter when
-    only one cohort matches that way."""
-    actor.require(Permission.VIEW_RECORDS)
-    wanted = " ".join(name.split())
-    with db.reading() as session:
-        cohorts = session.scalars(_cohorts().order_by(Cohort.name)).all()
-        exact = [c for c in cohorts if c.name == wanted]
-        loose = [c for c in cohorts if c.name.casefold() == wanted.casefold()]
-        if exact or len(loose) == 1:
-            return _details((exact or loose)[0])
-        known = ", ".join(f"'{c.name}'" for c in cohorts) or "none yet"
-        raise NotFound(f"There is no cohort called '{wanted}' (cohorts: {known}).")
 
 
 def _members(session: Session, cohort_id: int) -> list[Apprentice]:
