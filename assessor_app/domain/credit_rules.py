@@ -163,7 +163,7 @@ def check_selection(
     are never suggested for removal. `names` gives titles for references that are
     not in this qualification.
     """
-    from assessor_app.domain.repairs import find_repairs
+    from assessor_app.domain.repairs import find_repairs  # repairs builds on this module
 
     names = names or {}
     achieved_set = {ref for ref in achieved if qual.has_unit(ref)}

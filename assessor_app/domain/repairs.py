@@ -96,7 +96,7 @@ def find_repairs(
     order = _order(qual)
     fixed_remove = sorted(forced_remove, key=order)
     repairs = []
-    for adds, removes in sorted(found, key=lambda s: _rank(qual, base, s)):
+    for adds, removes in sorted(found, key=lambda s: _rank(qual, base, s, order)):
         add = sorted(set(forced_add) | set(adds), key=order)
         remove = [*fixed_remove, *sorted(removes, key=order), *foreign]
         final = (base | set(adds)) - set(removes)
@@ -128,12 +128,13 @@ class _UnitOrder:
         return self._index.get(ref, len(self._index))
 
 
-def _rank(qual: Qualification, base: set[str], change: _Change) -> tuple[int, int, int, list[int]]:
+def _rank(
+    qual: Qualification, base: set[str], change: _Change, order: _UnitOrder
+) -> tuple[int, int, int, list[int]]:
     """Prefer confirmed values, fewer removals, then the least extra work."""
     adds, removes = change
     indicative = sum(1 for r in adds if qual.unit(r).value_status is ValueStatus.INDICATIVE)
     total = sum(qual.unit(r).countable_credits for r in (base | set(adds)) - set(removes))
-    order = _order(qual)
     return indicative, len(removes), total, sorted(order(r) for r in (*adds, *removes))
 
 

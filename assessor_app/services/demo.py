@@ -16,6 +16,7 @@ from decimal import Decimal
 from assessor_app.domain.dates import add_months
 from assessor_app.domain.uln import uln_check_digit
 from assessor_app.services import users
+from assessor_app.services.apprentice_queries import apprentice_overview, list_apprentices
 from assessor_app.services.apprentices import (
     ApprenticeInput,
     change_status,
@@ -25,12 +26,21 @@ from assessor_app.services.apprentices import (
 )
 from assessor_app.services.cohorts import CohortInput, create_cohort
 from assessor_app.services.errors import ServiceError
+from assessor_app.services.evidence import (
+    EvidenceInput,
+    assess_evidence,
+    record_evidence,
+    record_iqa_sample,
+    sign_off_unit,
+    submit_evidence,
+)
 from assessor_app.services.organisations import OrganisationInput, add_setting, create_organisation
 from assessor_app.services.placements import (
     record_notice_sent,
     record_placement_contacts,
     record_placement_outcome,
 )
+from assessor_app.services.progress_queries import apprentice_progress
 from assessor_app.services.progress_records import (
     complete_care_certificate_standard,
     log_off_the_job,
@@ -38,6 +48,11 @@ from assessor_app.services.progress_records import (
 )
 from assessor_app.services.roles import Actor, Role
 from assessor_app.services.rotation_planning import propose_cohort_rotation, schedule_rotation
+from assessor_app.services.unit_plans import (
+    apply_cohort_template,
+    record_functional_skill,
+    set_cohort_template,
+)
 from assessor_app.store.database import Database
 
 
@@ -455,22 +470,6 @@ def _evidence_and_sign_off(
 ) -> None:
     """Plans from the cohort template; accepted evidence and sign-offs for every
     placement that has ended, except where the demo shows something outstanding."""
-    from assessor_app.services.apprentice_queries import apprentice_overview, list_apprentices
-    from assessor_app.services.evidence import (
-        EvidenceInput,
-        assess_evidence,
-        record_evidence,
-        record_iqa_sample,
-        sign_off_unit,
-        submit_evidence,
-    )
-    from assessor_app.services.progress_queries import apprentice_progress
-    from assessor_app.services.unit_plans import (
-        apply_cohort_template,
-        record_functional_skill,
-        set_cohort_template,
-    )
-
     for cohort in cohorts:
         for ref, period in UNIT_TEMPLATE.items():
             set_cohort_template(db, tutor, cohort, ref, period)
