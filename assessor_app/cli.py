@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from assessor_app import __version__, logs, paths
+from assessor_app import __version__, cli_data_protection, logs, paths
 from assessor_app.domain.credit_rules import check_selection
 from assessor_app.selection_input import (
     SelectionInputError,
@@ -29,9 +29,7 @@ from assessor_app.services.roles import Actor, Role
 from assessor_app.startup import open_app_database
 from assessor_app.store.database import (
     DatabaseError,
-    check_database,
     open_database,
-    schema_revisions,
     upgrade_schema,
 )
 from assessor_app.verdict_output import verdict_json, verdict_text
@@ -158,7 +156,38 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     db_commands.required = True
     db_commands.add_parser("upgrade", help="bring the schema up to date (backs up first)")
-    db_commands.add_parser("check", help="integrity and foreign-key checks, schema version")
+    db_commands.add_parser(
+        "check",
+        help="integrity and foreign-key checks, schema version, and every evidence file's hash",
+    )
+    backup = commands.add_parser(
+        "backup",
+        help="back up the database",
+        description="FILE.zip: a portable backup of every record and evidence file, for "
+        "either kind of database (restore it with 'restore'). FILE.sqlite3: a copy of a SQLite "
+        "database file alone, without the evidence files.",
+    )
+    backup.add_argument("--out", required=True, metavar="FILE", help="FILE.zip or FILE.sqlite3")
+    restore = commands.add_parser(
+        "restore",
+        help="restore a backup into a new or empty database",
+        description="Restore FILE (.zip from 'backup', or a .sqlite3 backup) into the database "
+        "given by --db (default: the usual one). A database that already holds records is "
+        "refused unless --replace is given; it is then kept beside the restored one.",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace a database that holds records (it is kept, renamed .replaced-TIME)",
+    )
+    selftest = commands.add_parser(
+        "selftest",
+        help="check this copy of the app end to end in a temporary folder (no display needed); "
+        "exit 0 when every step passes, 1 with the step that failed",
+    )
+    selftest.add_argument("--keep", metavar="FOLDER", help="keep the files it writes in FOLDER")
+    cli_data_protection.add_commands(commands)
     return parser
 
 
@@ -191,6 +220,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _export(args, app_paths)
         if args.command == "import":
             return _import(args, app_paths)
+        if args.command in cli_data_protection.COMMANDS:
+            return cli_data_protection.run(args, app_paths, command_line_actor())
+        if args.command in ("backup", "restore"):
+            return (
+                _backup(args, app_paths) if args.command == "backup" else _restore(args, app_paths)
+            )
+        if args.command == "selftest":
+            from assessor_app.selftest import run_selftest
+
+            keep = Path(args.keep).expanduser() if args.keep else None
+            return EXIT_OK if run_selftest(work_dir=keep) else EXIT_FAILED
     except (UsageError, SelectionInputError, DatabaseError, ServiceError) as exc:
         _err(str(exc))
         if getattr(args, "json", False):
@@ -261,21 +301,69 @@ def _db(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
         return EXIT_OK
     if not _exists(target):
         raise UsageError(f"{target} does not exist; nothing to check.")
+    from assessor_app.services.backups import check_everything
+
     db = open_database(target, upgrade=False)
     try:
-        report = check_database(db)
-        revision, head = schema_revisions(db)
+        full = check_everything(db)
+        report = full.database
     finally:
         db.dispose()
-    print(f"Database: {db.path or db.url}")
-    print(f"Schema revision: {revision or 'none'} (this version expects {head})")
-    if report.ok:
+    print(f"Database: {db.location}")  # a server URL without its password
+    print(f"Schema revision: {report.revision or 'none'} (this version expects {report.head})")
+    print(f"Evidence files checked: {full.evidence_files}")
+    if full.ok:
         print("Integrity: ok")
         return EXIT_OK
     print("Problems found:")
-    for problem in report.problems:
+    for problem in (*report.problems, *full.evidence_problems):
         print(f"  - {problem}")
     return EXIT_FAILED
+
+
+def _backup(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from assessor_app.services.backups import copy_database, export_backup
+
+    out = Path(args.out).expanduser()
+    kind = out.suffix.lower()
+    if kind not in (".zip", ".sqlite3"):
+        raise UsageError(f"--out {args.out}: give a file name ending in .zip or .sqlite3.")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out {args.out}: the folder {out.parent} does not exist.")
+    if out.exists():
+        raise UsageError(f"--out {args.out} already exists; give a new file name.")
+    db = open_app_database(app_paths, args.db)
+    try:
+        if kind == ".zip":
+            summary = export_backup(db, command_line_actor(), out)
+            print(
+                f"Backed up {summary.total_rows} records and {summary.evidence_files} evidence "
+                f"files (schema {summary.revision}) to {out}"
+            )
+        else:
+            copy_database(db, command_line_actor(), out)
+            print(f"Database copied to {out} (evidence files are only in a .zip backup)")
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
+    from assessor_app.services.backups import restore_database
+
+    target = args.db or str(app_paths.database)
+    outcome = restore_database(
+        target,
+        Path(args.file).expanduser(),
+        command_line_actor(),
+        app_paths.backups,
+        replace=args.replace,
+    )
+    what = f"{outcome.rows} records" if outcome.rows is not None else "the database file"
+    print(f"Restored {what} and {outcome.evidence_files} evidence files into {outcome.target}")
+    if outcome.replaced is not None:
+        print(f"The database it replaced is kept as {outcome.replaced}")
+    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:

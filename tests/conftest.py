@@ -7,13 +7,16 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANG"] = "en_GB.UTF-8"
 
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, settings
+from sqlalchemy.engine import make_url
 
 from assessor_app.domain.catalogue import Qualification
 from assessor_app.paths import AppPaths
@@ -49,9 +52,74 @@ def app_paths(tmp_path: Path) -> AppPaths:
     return AppPaths(tmp_path / "data")
 
 
+# A PostgreSQL database the tests may create and drop databases beside, e.g. the
+# throwaway server `python3 dev test` starts; without it the PostgreSQL cases skip.
+POSTGRES_URL = os.environ.get("ASSESSOR_TEST_POSTGRES_URL", "")
+NO_POSTGRES = (
+    "PostgreSQL not configured: set ASSESSOR_TEST_POSTGRES_URL "
+    "(python3 dev test starts a throwaway server and sets it)"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about SQLite files themselves; not run against PostgreSQL"
+    )
+
+
+def postgres_url(database: str) -> str:
+    url = make_url(POSTGRES_URL).set(drivername="postgresql", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+def postgres_admin(statement: str) -> None:
+    with psycopg.connect(postgres_url(make_url(POSTGRES_URL).database or "postgres")) as conn:
+        conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated and catalogued once, copied for each test (fast)."""
+    name = f"assessor_template_{uuid.uuid4().hex[:12]}"
+    postgres_admin(f'CREATE DATABASE "{name}"')
+    try:
+        paths = AppPaths(tmp_path_factory.mktemp("postgres-template"))
+        open_app_database(paths, postgres_url(name)).dispose()
+        yield name
+    finally:
+        postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database the `db` fixture (and those built on it) uses."""
+    if request.param == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip(NO_POSTGRES)
+        if request.node.get_closest_marker("sqlite_only"):
+            pytest.skip("about SQLite database files; PostgreSQL has no such file")
+    return str(request.param)
+
+
 @pytest.fixture
-def db(app_paths: AppPaths) -> Iterator[Database]:
-    database = open_app_database(app_paths)
+def db_target(backend: str, request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """None for the SQLite file in the data folder, else a fresh PostgreSQL database URL."""
+    if backend == "sqlite":
+        yield None
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"assessor_test_{uuid.uuid4().hex[:12]}"
+    postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield postgres_url(name)
+    finally:
+        postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def db(app_paths: AppPaths, db_target: str | None) -> Iterator[Database]:
+    database = open_app_database(app_paths, db_target)
     yield database
     database.dispose()
 

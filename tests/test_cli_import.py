@@ -33,7 +33,7 @@ def filled_template(tmp_path, db_path, rows):
 
 
 def test_import_then_dry_run_and_problems(db, world, tmp_path):
-    db_path = str(db.path)
+    db_path = db.url  # a file or a server: the command line takes either
     good = {
         "Given name": "Priya",
         "Family name": "Das",

@@ -181,6 +181,7 @@ def test_a_file_over_the_limit_is_refused(db, case, tmp_path):
         record_evidence(db, TUTOR, evidence(case), [big], today=TODAY)
 
 
+@pytest.mark.sqlite_only  # the folder store's files; see test_postgresql.py
 def test_the_same_file_twice_is_stored_once(db, case, tmp_path):
     first, second = tmp_path / "a.pdf", tmp_path / "copy of a.pdf"
     first.write_bytes(PDF)
@@ -277,6 +278,7 @@ def test_off_the_job_evidence_has_no_placement(db, case):
         record_evidence(db, TUTOR, evidence(case, context="college"), today=TODAY)
 
 
+@pytest.mark.sqlite_only  # the folder store's files; see test_postgresql.py
 def test_an_altered_attachment_is_reported_when_opened(db, case, tmp_path):
     from assessor_app.services.evidence import open_attachment
 

@@ -39,6 +39,7 @@ def test_reopening_does_not_install_the_catalogue_twice(app_paths):
         db.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(db):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -250,7 +250,7 @@ def test_window_opens_an_apprentice_and_goes_back(qtbot, demo, admin, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(demo, settings, actor=admin)
     qtbot.addWidget(window)
-    assert window.tabs.widget(0) is window.apprentices
+    assert window.tabs.widget(1) is window.apprentices  # after the dashboard
     tab = window.apprentices
     assert tab.stack.currentWidget() is window.apprentices_page
     harvey = open_by_name(window.apprentices_page, "Harvey Singh")

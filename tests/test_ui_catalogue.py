@@ -254,6 +254,12 @@ def test_unreadable_database_shows_a_message_and_exits_2(
         target.write_bytes(os.urandom(8192))
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args))
+    # A damaged file goes to the dialog offering the latest good backup; none is kept here.
+    monkeypatch.setattr(
+        app_module,
+        "offer_latest_backup",
+        lambda exc, parent=None: shown.append((parent, "Cannot open: damaged", str(exc))) or False,
+    )
 
     code = app_module.run_app(AppPaths(tmp_path / "data"), str(target))
 

@@ -35,9 +35,9 @@ from assessor_app.reports.pdf_style import (
     status_text,
     words,
 )
-from assessor_app.services.apprentice_queries import ApprenticeOverview, apprentice_overview
+from assessor_app.services.apprentice_queries import ApprenticeOverview
 from assessor_app.services.catalogue_queries import load_qualification
-from assessor_app.services.progress_queries import ApprenticeProgress, apprentice_progress
+from assessor_app.services.progress_queries import ApprenticeProgress, overview_and_progress
 from assessor_app.services.report_queries import (
     EvidenceLine,
     ProgrammeDetails,
@@ -66,8 +66,7 @@ def write_progress_report(
     """Write the apprentice's progress report to `out` (A4 PDF) and return its path."""
     today = today or date.today()
     details = programme_details(db, actor, apprentice_id)
-    overview = apprentice_overview(db, actor, apprentice_id, today=today)
-    result = apprentice_progress(db, actor, apprentice_id, today=today)
+    overview, result = overview_and_progress(db, actor, apprentice_id, today=today)
     evidence = recent_evidence(db, actor, apprentice_id, limit=EVIDENCE_SHOWN)
     reviews = review_actions(db, actor, apprentice_id, limit=REVIEWS_SHOWN)
     page = Page(

@@ -7,9 +7,11 @@ same sheet could not have its own filter). Dates are real dates and numbers are
 numbers, so filters and sorts work; every piece of text goes through
 `safe_cells`, so nothing anyone typed can become a formula.
 
-The workbook is streamed (openpyxl's write-only mode) into a temporary file
-beside the destination and renamed over it only once complete, so a failed
-export never leaves half a file where the last good one was.
+The workbook is written with XlsxWriter, row by row (its constant-memory mode):
+openpyxl, which stays for reading imports, spent most of a large export in its
+own cell-writing code. It goes into a temporary file beside the destination,
+renamed over it only once complete, so a failed export never leaves half a file
+where the last good one was.
 """
 
 from __future__ import annotations
@@ -19,26 +21,24 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from xlsxwriter import Workbook  # type: ignore[import-untyped]
+from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped]
 
 from assessor_app.domain.dates import format_date
 from assessor_app.domain.off_the_job import Pace
 from assessor_app.domain.progress import UnitStatus
 from assessor_app.domain.rag import Rag
-from assessor_app.reports.safe_cells import safe_text, set_text
+from assessor_app.reports.safe_cells import looks_like_formula, safe_text
 from assessor_app.services.catalogue_queries import load_qualification
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.evidence import METHOD_LABELS
-from assessor_app.services.progress_queries import ApprenticeProgress, apprentice_progress
+from assessor_app.services.progress_queries import ApprenticeProgress, progress_of_many
 from assessor_app.services.report_queries import CohortDetails, cohort_details
 from assessor_app.services.roles import Actor
 from assessor_app.services.tracker_queries import (
@@ -124,19 +124,40 @@ class _Table:
     widths: dict[int, float] = field(default_factory=dict)  # column index (1-based): width
 
 
-class _Styles:
-    """Style objects made once: openpyxl compares each assigned style with the
-    ones it holds, which is cheap only for the same few objects."""
+class _Formats:
+    """One XlsxWriter format per combination of properties used: each distinct
+    format becomes a style in the file."""
 
-    def __init__(self) -> None:
-        self.bold = Font(bold=True)
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self._fills: dict[str, PatternFill] = {}
+    def __init__(self, workbook: Any) -> None:
+        self._workbook = workbook
+        self._made: dict[tuple[Any, ...], Any] = {}
 
-    def fill(self, colour: str) -> PatternFill:
-        if colour not in self._fills:
-            self._fills[colour] = PatternFill(fill_type="solid", fgColor=colour)
-        return self._fills[colour]
+    def get(
+        self,
+        *,
+        fill: str | None = None,
+        bold: bool = False,
+        number_format: str | None = None,
+        wrap: bool = False,
+        quote: bool = False,
+    ) -> Any:
+        key = (fill, bold, number_format, wrap, quote)
+        if key == (None, False, None, False, False):
+            return None
+        if key not in self._made:
+            spec: dict[str, Any] = {}
+            if fill:
+                spec.update(pattern=1, bg_color=f"#{fill}")
+            if bold:
+                spec["bold"] = True
+            if number_format:
+                spec["num_format"] = number_format
+            if wrap:
+                spec.update(text_wrap=True, valign="top")
+            if quote:
+                spec["quote_prefix"] = True
+            self._made[key] = self._workbook.add_format(spec)
+        return self._made[key]
 
 
 def export_tracker(
@@ -149,7 +170,8 @@ def export_tracker(
     cohort = cohort_details(db, actor, cohort_id)
     members = cohort_members(db, actor, cohort_id)
     qual = load_qualification(db, cohort.qualification_code)
-    progress = {m.id: apprentice_progress(db, actor, m.id, today=today) for m in members}
+    progress = progress_of_many(db, actor, [m.id for m in members], today=today)
+    members = [m for m in members if m.id in progress]  # not one removed meanwhile
     off_the_job = cohort_off_the_job(db, actor, cohort_id, today=today)
     tables = [
         _summary(cohort, members, progress, today),
@@ -158,26 +180,26 @@ def export_tracker(
         _evidence(db, actor, cohort_id),
         *_off_the_job(off_the_job),
     ]
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = f"{cohort.name} tracker"
-    workbook.properties.creator = "Assessor"
-    styles = _Styles()
-    for table in tables:
-        _write(workbook, table, styles)
-    return _save(workbook, out)
+    return _save(tables, f"{cohort.name} tracker", out)
 
 
-def _save(workbook: Any, out: Path) -> Path:
-    # A fresh name beside `out` (same folder, so the rename cannot cross drives),
-    # created by the save itself so the file gets the folder's usual permissions.
+def _save(tables: list[_Table], title: str, out: Path) -> Path:
+    # A fresh name beside `out` (same folder, so the rename cannot cross drives).
     partial = out.with_name(f".{out.name}.{secrets.token_hex(6)}.part")
     try:
         try:
-            workbook.save(partial)
-        except OSError as exc:
-            raise ServiceError(
-                f"The tracker cannot be saved in {out.parent}: {exc.strerror}."
-            ) from None
+            workbook = Workbook(
+                str(partial),
+                {"constant_memory": True, "strings_to_formulas": False, "in_memory": False},
+            )
+            workbook.set_properties({"title": title, "author": "Assessor"})
+            formats = _Formats(workbook)
+            for table in tables:
+                _write(workbook, table, formats)
+            workbook.close()
+        except (OSError, FileCreateError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise ServiceError(f"The tracker cannot be saved in {out.parent}: {reason}.") from None
         try:
             os.replace(partial, out)
         except PermissionError:
@@ -434,19 +456,20 @@ def _widths(table: _Table) -> list[float]:
     ]
 
 
-def _write(workbook: Any, table: _Table, styles: _Styles) -> None:
-    sheet = workbook.create_sheet(table.title)
+def _write(workbook: Any, table: _Table, formats: _Formats) -> None:
+    sheet = workbook.add_worksheet(table.title)
     widths = _widths(table)
-    # Write-only sheets take column widths, panes and filters before any row.
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = table.freeze
+    for i, width in enumerate(widths):
+        sheet.set_column(i, i, width)
+    row, col = coordinate_to_tuple(table.freeze)
+    sheet.freeze_panes(row - 1, col - 1)
     if table.filtered and widths:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{len(table.rows) + 1}"
-    header = [_cell(sheet, _as_header(entry), styles) for entry in table.headers]
-    sheet.append(header)
-    for row in table.rows:
-        sheet.append([_cell(sheet, entry, styles) for entry in row])
+        sheet.autofilter(0, 0, len(table.rows), len(widths) - 1)
+    for c, entry in enumerate(table.headers):
+        _cell(sheet, 0, c, _as_header(entry), formats)
+    for r, cells in enumerate(table.rows, start=1):
+        for c, entry in enumerate(cells):
+            _cell(sheet, r, c, entry, formats)
 
 
 def _as_header(entry: Entry) -> _Cell:
@@ -454,24 +477,33 @@ def _as_header(entry: Entry) -> _Cell:
     return _Cell(cell.value, fill=cell.fill or HEADER, bold=True, note=cell.note)
 
 
-def _cell(sheet: Any, entry: Entry, styles: _Styles) -> Any:
+def _cell(sheet: Any, row: int, col: int, entry: Entry, formats: _Formats) -> None:
     spec = entry if isinstance(entry, _Cell) else _Cell(entry)
-    cell = WriteOnlyCell(sheet)
     value = spec.value
     if isinstance(value, str):
-        set_text(cell, value)
-        if "\n" in value:
-            cell.alignment = styles.wrap
+        # Always a string cell, never a formula; text a spreadsheet would read as a
+        # formula if retyped also gets the quote prefix (see safe_cells).
+        text = safe_text(value)
+        style = formats.get(
+            fill=spec.fill,
+            bold=spec.bold,
+            wrap="\n" in text,
+            quote=looks_like_formula(text),
+        )
+        sheet.write_string(row, col, text, style)
+    elif isinstance(value, date):
+        style = formats.get(
+            fill=spec.fill, bold=spec.bold, number_format=spec.number_format or DATE_FORMAT
+        )
+        sheet.write_datetime(row, col, datetime(value.year, value.month, value.day), style)
+    elif value is None:
+        style = formats.get(fill=spec.fill, bold=spec.bold, number_format=spec.number_format)
+        if style is not None:
+            sheet.write_blank(row, col, None, style)
     else:
-        cell.value = value
-        if isinstance(value, date):
-            cell.number_format = spec.number_format or DATE_FORMAT
-        elif spec.number_format:
-            cell.number_format = spec.number_format
-    if spec.fill:
-        cell.fill = styles.fill(spec.fill)
-    if spec.bold:
-        cell.font = styles.bold
+        style = formats.get(fill=spec.fill, bold=spec.bold, number_format=spec.number_format)
+        sheet.write_number(row, col, value, style)
     if spec.note:
-        cell.comment = Comment(safe_text(spec.note), "Assessor", width=320, height=120)
-    return cell
+        sheet.write_comment(
+            row, col, safe_text(spec.note), {"author": "Assessor", "width": 320, "height": 120}
+        )

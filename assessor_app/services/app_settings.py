@@ -33,6 +33,10 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("lock_after_minutes", 10, "Lock the window after inactivity (minutes)", 1, 240),
         SettingSpec("max_attachment_mb", 50, "Largest evidence file (MB)", 1, 2000),
         SettingSpec("minimum_programme_months", 12, "Minimum programme length (months)", 1, 60),
+        SettingSpec("backups_to_keep", 14, "Automatic backups to keep", 1, 365),
+        SettingSpec(
+            "retention_years", 6, "Keep records after completion or withdrawal (years)", 1, 50
+        ),
     )
 }
 

@@ -1,7 +1,7 @@
 """Every apprentice with their RAG colour and percent complete: the apprentices list.
 
-Read-only. It works each apprentice's progress out in turn, which is quick for a
-provider's few hundred apprentices; the UI calls it off the window's thread.
+Read-only. Progress and RAG come from `progress_summaries`, which reads a batch
+of apprentices at a time; the UI calls it off the window's thread.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from assessor_app.services.apprentice_queries import list_apprentices
-from assessor_app.services.errors import NotFound
-from assessor_app.services.progress_queries import apprentice_progress
+from assessor_app.services.progress_queries import progress_summaries
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
 from assessor_app.store.models import Apprentice
@@ -47,11 +46,12 @@ def apprentice_list(
                 select(Apprentice.id, Apprentice.family_name, Apprentice.given_name)
             )
         }
+    listed = list_apprentices(db, actor)
+    summaries = progress_summaries(db, actor, [row.id for row in listed], today=today)
     rows = []
-    for row in list_apprentices(db, actor):
-        try:
-            found = apprentice_progress(db, actor, row.id, today=today)
-        except NotFound:  # removed while the list was being read
+    for row in listed:
+        found = summaries.get(row.id)
+        if found is None:  # removed while the list was being read
             continue
         rows.append(
             ApprenticeListRow(
@@ -66,7 +66,7 @@ def apprentice_list(
                 planned_end_date=row.planned_end_date,
                 assessor=row.assessor,
                 rag=str(found.rag.colour),
-                percent_complete=found.progress.percent_complete,
+                percent_complete=found.percent_complete,
             )
         )
     return rows

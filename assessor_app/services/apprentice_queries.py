@@ -4,14 +4,17 @@ every check applied, schedule findings for a cohort, and the audit history."""
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from assessor_app.domain import catalogue as domain
 from assessor_app.domain.care_certificate import CareCertificateStatus, care_certificate_status
 from assessor_app.domain.credit_rules import Verdict, check_selection
 from assessor_app.domain.off_the_job import OffTheJobPace, off_the_job_pace
@@ -26,19 +29,24 @@ from assessor_app.domain.schedule import (
 from assessor_app.services.app_settings import get_settings
 from assessor_app.services.errors import NotFound
 from assessor_app.services.roles import Actor, Permission
-from assessor_app.store.catalogue_rows import load_qualification_row, to_domain
 from assessor_app.store.database import Database
 from assessor_app.store.models import (
     Apprentice,
     AuditEntry,
+    BarredPair,
     CareCertificateCompletion,
     CareCertificateStandard,
+    ChosenUnit,
     Cohort,
+    CreditRule,
     OffTheJobEntry,
     Organisation,
     Placement,
+    Qualification,
     Review,
     Setting,
+    Unit,
+    UnitGroup,
 )
 
 _NOT_IN_LEARNING = ("break_in_learning", "withdrawn", "transferred", "completed")
@@ -149,7 +157,7 @@ def _slot(p: Placement, name: str) -> PlacementSlot:
     )
 
 
-def _placements(session: Session, apprentice_ids: list[int]) -> list[Placement]:
+def _placements(session: Session, apprentice_ids: Sequence[int]) -> list[Placement]:
     return list(
         session.scalars(
             select(Placement)
@@ -157,6 +165,282 @@ def _placements(session: Session, apprentice_ids: list[int]) -> list[Placement]:
             .options(selectinload(Placement.setting).selectinload(Setting.organisation))
             .order_by(Placement.start_date)
         )
+    )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A qualification as the domain sees it, with each unit's row id."""
+
+    id: int
+    qual: domain.Qualification
+    unit_ids: dict[str, int]  # in catalogue order
+
+
+def load_catalogue(session: Session, qualification_id: int) -> Catalogue:
+    """The same values as store.catalogue_rows.to_domain, read with a few plain
+    queries instead of building ORM objects: an apprentice's page and every list
+    and report over many apprentices read it, so it must be cheap."""
+    q = session.execute(
+        select(
+            Qualification.code,
+            Qualification.title,
+            Qualification.awarding_body,
+            Qualification.level,
+            Qualification.total_qualification_time,
+        ).where(Qualification.id == qualification_id)
+    ).one()
+    groups = session.execute(
+        select(UnitGroup.id, UnitGroup.code, UnitGroup.name, UnitGroup.mandatory)
+        .where(UnitGroup.qualification_id == qualification_id)
+        .order_by(UnitGroup.position, UnitGroup.id)
+    ).all()
+    group_code = {g.id: g.code for g in groups}
+    units = session.execute(
+        select(
+            Unit.id,
+            Unit.ref,
+            Unit.title,
+            Unit.group_id,
+            Unit.credits,
+            Unit.value_status,
+            Unit.glh,
+            Unit.level,
+            Unit.kind,
+            Unit.awarding_body_ref,
+            Unit.source_unit_ref,
+            Unit.source,
+        )
+        .where(Unit.qualification_id == qualification_id)
+        .order_by(Unit.position, Unit.id)
+    ).all()
+    rules = session.execute(
+        select(
+            CreditRule.scope, CreditRule.group_id, CreditRule.min_credits, CreditRule.max_credits
+        )
+        .where(CreditRule.qualification_id == qualification_id)
+        .order_by(CreditRule.position, CreditRule.id)
+    ).all()
+    pairs = session.execute(
+        select(BarredPair.unit_a_id, BarredPair.unit_b_id, BarredPair.reason)
+        .where(BarredPair.qualification_id == qualification_id)
+        .order_by(BarredPair.id)
+    ).all()
+    wanted_groups = {u.group_id for u in units} | {r.group_id for r in rules if r.group_id}
+    if not wanted_groups <= group_code.keys():  # a group row of another qualification
+        group_code.update(
+            session.execute(
+                select(UnitGroup.id, UnitGroup.code).where(UnitGroup.id.in_(wanted_groups))
+            ).tuples()
+        )
+    ref_of = {u.id: u.ref for u in units}
+    wanted_units = {i for a, b, _ in pairs for i in (a, b)}
+    if not wanted_units <= ref_of.keys():
+        ref_of.update(
+            session.execute(select(Unit.id, Unit.ref).where(Unit.id.in_(wanted_units))).tuples()
+        )
+    qual = domain.Qualification(
+        code=q.code,
+        title=q.title,
+        awarding_body=q.awarding_body,
+        level=q.level,
+        total_qualification_time=q.total_qualification_time,
+        groups=tuple(
+            domain.UnitGroup(code=g.code, name=g.name, mandatory=g.mandatory) for g in groups
+        ),
+        units=tuple(
+            domain.Unit(
+                ref=u.ref,
+                title=u.title,
+                group=group_code[u.group_id],
+                credits=u.credits,
+                value_status=domain.ValueStatus(u.value_status),
+                glh=u.glh,
+                level=u.level,
+                kind=u.kind,
+                awarding_body_ref=u.awarding_body_ref,
+                source_unit_ref=u.source_unit_ref,
+                source=u.source,
+            )
+            for u in units
+        ),
+        rules=tuple(
+            domain.CreditRule(
+                scope=domain.RuleScope(r.scope),
+                group=group_code[r.group_id] if r.group_id is not None else None,
+                min_credits=r.min_credits,
+                max_credits=r.max_credits,
+            )
+            for r in rules
+        ),
+        barred_pairs=tuple(
+            domain.BarredPair(unit_a=ref_of[a], unit_b=ref_of[b], reason=reason)
+            for a, b, reason in pairs
+        ),
+    )
+    return Catalogue(qualification_id, qual, {u.ref: u.id for u in units})
+
+
+@dataclass(frozen=True)
+class ApprenticeRecords:
+    """What one apprentice's overview and progress are worked out from, read for
+    many apprentices at once."""
+
+    apprentice: Apprentice
+    catalogue: Catalogue
+    chosen_units: tuple[str, ...]  # in catalogue order
+    placements: tuple[Placement, ...]  # by start date
+    care_certificate: CareCertificateStatus
+    off_the_job: OffTheJobPace
+    review_dates: tuple[date, ...]  # progress reviews held
+    as_of: date
+
+
+def read_records(
+    session: Session,
+    apprentice_ids: Sequence[int],
+    settings: dict[str, int],
+    today: date,
+    catalogues: dict[int, Catalogue] | None = None,
+) -> dict[int, ApprenticeRecords]:
+    """The records of each of the apprentices that exists, with a fixed number of
+    queries however many are asked for (callers pass a few hundred at a time).
+    `catalogues` (by qualification id) is filled in and reused across calls."""
+    catalogues = {} if catalogues is None else catalogues
+    found = list(
+        session.scalars(
+            select(Apprentice)
+            .where(Apprentice.id.in_(list(apprentice_ids)))
+            .options(selectinload(Apprentice.cohort))
+        )
+    )
+    if not found:
+        return {}
+    for a in found:
+        if a.cohort.qualification_id not in catalogues:
+            catalogues[a.cohort.qualification_id] = load_catalogue(
+                session, a.cohort.qualification_id
+            )
+    ids = [a.id for a in found]
+    chosen: dict[int, list[str]] = defaultdict(list)
+    for apprentice_id, ref in session.execute(
+        select(ChosenUnit.apprentice_id, Unit.ref)
+        .join(Unit, Unit.id == ChosenUnit.unit_id)
+        .where(ChosenUnit.apprentice_id.in_(ids))
+        .order_by(ChosenUnit.id)
+    ):
+        chosen[apprentice_id].append(ref)
+    placements: dict[int, list[Placement]] = defaultdict(list)
+    for p in _placements(session, ids):
+        placements[p.apprentice_id].append(p)
+    completed: dict[int, dict[int, date]] = defaultdict(dict)
+    for apprentice_id, number, completed_on in session.execute(
+        select(
+            CareCertificateCompletion.apprentice_id,
+            CareCertificateStandard.number,
+            CareCertificateCompletion.completed_on,
+        )
+        .join(CareCertificateCompletion.standard)
+        .where(CareCertificateCompletion.apprentice_id.in_(ids))
+    ):
+        completed[apprentice_id][number] = completed_on
+    standards = session.scalar(select(func.count(CareCertificateStandard.id))) or 0
+    logged: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for apprentice_id, on, hours in session.execute(
+        select(OffTheJobEntry.apprentice_id, OffTheJobEntry.on_date, OffTheJobEntry.hours)
+        .where(OffTheJobEntry.apprentice_id.in_(ids))
+        .order_by(OffTheJobEntry.id)
+    ):
+        logged[apprentice_id].append((on, hours))
+    reviews: dict[int, list[date]] = defaultdict(list)
+    for apprentice_id, held_on in session.execute(
+        select(Review.apprentice_id, Review.held_on)
+        .where(Review.apprentice_id.in_(ids), Review.kind == "progress_review")
+        .order_by(Review.id)
+    ):
+        reviews[apprentice_id].append(held_on)
+    share = Decimal(settings["off_the_job_percent"]) / 100
+    records = {}
+    for a in found:
+        catalogue = catalogues[a.cohort.qualification_id]
+        order = {ref: i for i, ref in enumerate(catalogue.unit_ids)}
+        as_of = as_of_date(a.status, a.status_date, today)
+        records[a.id] = ApprenticeRecords(
+            apprentice=a,
+            catalogue=catalogue,
+            chosen_units=tuple(sorted(chosen[a.id], key=lambda ref: order.get(ref, len(order)))),
+            placements=tuple(placements[a.id]),
+            care_certificate=care_certificate_status(
+                a.start_date,
+                completed[a.id],
+                standards=standards,
+                weeks=settings["care_certificate_weeks"],
+                today=as_of,
+            ),
+            off_the_job=off_the_job_pace(
+                a.start_date,
+                a.planned_end_date,
+                as_of,
+                a.cohort.contracted_hours_per_week,
+                logged[a.id],
+                target_share=share,
+            ),
+            review_dates=tuple(reviews[a.id]),
+            as_of=as_of,
+        )
+    return records
+
+
+def placement_view(p: Placement) -> PlacementView:
+    return PlacementView(
+        id=p.id,
+        host=p.setting.organisation.name,
+        setting=p.setting.name,
+        setting_type=p.setting.setting_type,
+        start=p.start_date,
+        end=p.end_date,
+        mentor=p.mentor_name,
+        notice_sent_on=p.notice_sent_on,
+        review_meeting_on=p.review_meeting_on,
+        appraisal_received_on=p.appraisal_received_on,
+        version=p.version,
+    )
+
+
+def overview_of(
+    records: ApprenticeRecords, settings: dict[str, int], today: date
+) -> ApprenticeOverview:
+    """The overview from records already read: the selection check with its
+    repair suggestions and the schedule checks are worked out here."""
+    a = records.apprentice
+    findings = check_apprentice_schedule(
+        ApprenticeDates(a.id, a.full_name, a.start_date, a.planned_end_date, a.date_of_birth),
+        [_slot(p, a.full_name) for p in records.placements],
+        today=today,
+        notice_weeks=settings["placement_notice_weeks"],
+        max_gap_days=settings["placement_gap_days"],
+    )
+    return ApprenticeOverview(
+        id=a.id,
+        name=a.full_name,
+        uln=a.uln,
+        status=a.status,
+        status_reason=a.status_reason,
+        cohort=a.cohort.name,
+        start_date=a.start_date,
+        planned_end_date=a.planned_end_date,
+        version=a.version,
+        chosen_units=records.chosen_units,
+        units_verdict=check_selection(records.catalogue.qual, list(records.chosen_units)),
+        placements=tuple(placement_view(p) for p in records.placements),
+        schedule_findings=tuple(findings),
+        care_certificate=records.care_certificate,
+        off_the_job=records.off_the_job,
+        next_review_due=next_review_due(
+            a.start_date,
+            list(records.review_dates),
+            interval_weeks=settings["review_interval_weeks"],
+        ),
     )
 
 
@@ -168,102 +452,10 @@ def apprentice_overview(
     today = today or date.today()
     settings = get_settings(db)
     with db.reading() as session:
-        a = session.get(Apprentice, apprentice_id)
-        if a is None:
+        records = read_records(session, [apprentice_id], settings, today)
+        if apprentice_id not in records:
             raise NotFound("That apprentice no longer exists.")
-        as_of = as_of_date(a.status, a.status_date, today)
-        qual_row = load_qualification_row(session, a.cohort.qualification.code)
-        assert qual_row is not None
-        qual = to_domain(qual_row)
-        chosen = tuple(sorted((c.unit.ref for c in a.chosen_units), key=_unit_order(qual_row)))
-        placements = _placements(session, [a.id])
-        dates = ApprenticeDates(
-            a.id, a.full_name, a.start_date, a.planned_end_date, a.date_of_birth
-        )
-        findings = check_apprentice_schedule(
-            dates,
-            [_slot(p, a.full_name) for p in placements],
-            today=today,
-            notice_weeks=settings["placement_notice_weeks"],
-            max_gap_days=settings["placement_gap_days"],
-        )
-        completed = {
-            number: completed_on
-            for number, completed_on in session.execute(
-                select(CareCertificateStandard.number, CareCertificateCompletion.completed_on)
-                .join(CareCertificateCompletion.standard)
-                .where(CareCertificateCompletion.apprentice_id == a.id)
-            )
-        }
-        standards = len(session.scalars(select(CareCertificateStandard.id)).all())
-        logged = [
-            (on, hours)
-            for on, hours in session.execute(
-                select(OffTheJobEntry.on_date, OffTheJobEntry.hours).where(
-                    OffTheJobEntry.apprentice_id == a.id
-                )
-            )
-        ]
-        reviews = list(
-            session.scalars(
-                select(Review.held_on).where(
-                    Review.apprentice_id == a.id, Review.kind == "progress_review"
-                )
-            )
-        )
-        return ApprenticeOverview(
-            id=a.id,
-            name=a.full_name,
-            uln=a.uln,
-            status=a.status,
-            status_reason=a.status_reason,
-            cohort=a.cohort.name,
-            start_date=a.start_date,
-            planned_end_date=a.planned_end_date,
-            version=a.version,
-            chosen_units=chosen,
-            units_verdict=check_selection(qual, list(chosen)),
-            placements=tuple(
-                PlacementView(
-                    id=p.id,
-                    host=p.setting.organisation.name,
-                    setting=p.setting.name,
-                    setting_type=p.setting.setting_type,
-                    start=p.start_date,
-                    end=p.end_date,
-                    mentor=p.mentor_name,
-                    notice_sent_on=p.notice_sent_on,
-                    review_meeting_on=p.review_meeting_on,
-                    appraisal_received_on=p.appraisal_received_on,
-                    version=p.version,
-                )
-                for p in placements
-            ),
-            schedule_findings=tuple(findings),
-            care_certificate=care_certificate_status(
-                a.start_date,
-                completed,
-                standards=standards,
-                weeks=settings["care_certificate_weeks"],
-                today=as_of,
-            ),
-            off_the_job=off_the_job_pace(
-                a.start_date,
-                a.planned_end_date,
-                as_of,
-                a.cohort.contracted_hours_per_week,
-                logged,
-                target_share=Decimal(settings["off_the_job_percent"]) / 100,
-            ),
-            next_review_due=next_review_due(
-                a.start_date, reviews, interval_weeks=settings["review_interval_weeks"]
-            ),
-        )
-
-
-def _unit_order(qual_row: Any) -> Any:
-    order = {u.ref: i for i, u in enumerate(qual_row.units)}
-    return lambda ref: order.get(ref, len(order))
+        return overview_of(records[apprentice_id], settings, today)
 
 
 def cohort_schedule_findings(

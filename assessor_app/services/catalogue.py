@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from assessor_app.domain import catalogue as domain
 from assessor_app.domain.unit_map import SETTING_TYPES, parse_affinity_csv
 from assessor_app.services import audit
-from assessor_app.services.errors import NotFound, ServiceError, StaleEdit
+from assessor_app.services.errors import FieldError, NotFound, ServiceError, StaleEdit
 from assessor_app.services.roles import SYSTEM, Actor, Permission
 from assessor_app.store import models
 from assessor_app.store.catalogue_files import (
@@ -22,6 +22,8 @@ from assessor_app.store.catalogue_rows import from_domain, load_qualification_ro
 from assessor_app.store.database import Database
 
 MAX_UNIT_CREDITS = 60
+MAX_RULE_CREDITS = 1000
+MAX_GROUP_NAME = 200
 
 
 def install_qualification(db: Database, actor: Actor, qual: domain.Qualification) -> None:
@@ -211,6 +213,163 @@ def add_barred_pair(
             units=[ref_a, ref_b],
             reason=reason,
         )
+
+
+def remove_barred_pair(
+    db: Database, actor: Actor, qualification: str, ref_a: str, ref_b: str
+) -> None:
+    """Let two units count together again (the pair was recorded in error)."""
+    actor.require(Permission.EDIT_CATALOGUE)
+    with db.transaction() as session:
+        qual = _qualification_row(session, qualification)
+        refs = {ref_a, ref_b}
+        for pair in qual.barred_pairs:
+            if {pair.unit_a.ref, pair.unit_b.ref} == refs:
+                reason = pair.reason
+                qual.barred_pairs.remove(pair)
+                session.flush()
+                audit.record(
+                    session,
+                    actor,
+                    "catalogue.remove_barred_pair",
+                    "qualification",
+                    qualification,
+                    units=[ref_a, ref_b],
+                    reason=reason,
+                )
+                return
+        raise NotFound(f"{ref_a} and {ref_b} are not a barred pair in {qualification}.")
+
+
+def set_credit_rule(
+    db: Database,
+    actor: Actor,
+    qualification: str,
+    scope: domain.RuleScope,
+    min_credits: int | None,
+    max_credits: int | None,
+    *,
+    group: str | None = None,
+) -> None:
+    """Set the limits of one rule of combination: the total, the optional units or
+    one group (`group`). No minimum and no maximum removes the rule.
+
+    Refused when the limits contradict each other or a group's minimum asks for
+    more credits than its units hold, since no apprentice could then be valid.
+    """
+    actor.require(Permission.EDIT_CATALOGUE)
+    field = "min_credits"
+    for name, value in (("min_credits", min_credits), ("max_credits", max_credits)):
+        if value is not None and not 0 <= value <= MAX_RULE_CREDITS:
+            raise FieldError(
+                name, f"Credits must be between 0 and {MAX_RULE_CREDITS}, not {value}."
+            )
+    if min_credits is not None and max_credits is not None and min_credits > max_credits:
+        raise FieldError(
+            field,
+            f"The minimum ({min_credits}) is more than the maximum ({max_credits}); "
+            "lower the minimum or raise the maximum.",
+        )
+    if (scope is domain.RuleScope.GROUP) != (group is not None):
+        raise ServiceError("A group rule names its group; the total and optional rules do not.")
+    with db.transaction() as session:
+        qual = _qualification_row(session, qualification)
+        group_row = None
+        if group is not None:
+            group_row = next((g for g in qual.groups if g.code == group), None)
+            if group_row is None:
+                raise NotFound(f"There is no group {group} in qualification {qualification}.")
+            available = sum(u.credits or 0 for u in qual.units if u.group_id == group_row.id)
+            if min_credits is not None and min_credits > available:
+                raise FieldError(
+                    field,
+                    f"Group {group}'s units hold {available} credits in all, fewer than the "
+                    f"minimum of {min_credits}; no choice of units could meet it.",
+                )
+        existing = next(
+            (
+                r
+                for r in qual.rules
+                if r.scope == scope.value and (r.group.code if r.group else None) == group
+            ),
+            None,
+        )
+        before = (
+            None
+            if existing is None
+            else {"min_credits": existing.min_credits, "max_credits": existing.max_credits}
+        )
+        if min_credits is None and max_credits is None:
+            if existing is None:
+                return
+            qual.rules.remove(existing)
+        elif existing is None:
+            qual.rules.append(
+                models.CreditRule(
+                    scope=scope.value,
+                    group=group_row,
+                    min_credits=min_credits,
+                    max_credits=max_credits,
+                    position=max((r.position for r in qual.rules), default=-1) + 1,
+                )
+            )
+        else:
+            existing.min_credits = min_credits
+            existing.max_credits = max_credits
+        session.flush()
+        after = (
+            None
+            if min_credits is None and max_credits is None
+            else {"min_credits": min_credits, "max_credits": max_credits}
+        )
+        audit.record(
+            session,
+            actor,
+            "catalogue.set_credit_rule",
+            "qualification",
+            qualification,
+            scope=scope.value,
+            group=group,
+            before=before,
+            after=after,
+        )
+
+
+def rename_group(db: Database, actor: Actor, qualification: str, group: str, name: str) -> None:
+    """Give a unit group a clearer name (its code, which rules refer to, stays)."""
+    actor.require(Permission.EDIT_CATALOGUE)
+    shown = name.strip()
+    if not shown:
+        raise FieldError("name", "Give the group a name, e.g. Optional units (health).")
+    if len(shown) > MAX_GROUP_NAME:
+        raise FieldError("name", f"A group name has at most {MAX_GROUP_NAME} characters.")
+    with db.transaction() as session:
+        qual = _qualification_row(session, qualification)
+        row = next((g for g in qual.groups if g.code == group), None)
+        if row is None:
+            raise NotFound(f"There is no group {group} in qualification {qualification}.")
+        before = row.name
+        if before == shown:
+            return
+        row.name = shown
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "catalogue.rename_group",
+            "qualification",
+            qualification,
+            group=group,
+            before=before,
+            after=shown,
+        )
+
+
+def _qualification_row(session: Session, qualification: str) -> models.Qualification:
+    qual = load_qualification_row(session, qualification)
+    if qual is None:
+        raise NotFound(f"There is no qualification {qualification} in the catalogue.")
+    return qual
 
 
 def _unit_row(session: Session, qualification: str, ref: str) -> models.Unit:

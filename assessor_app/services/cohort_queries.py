@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from assessor_app.domain.progress import UnitStatus
 from assessor_app.domain.rag import Rag
 from assessor_app.services.errors import NotFound
-from assessor_app.services.progress_queries import apprentice_progress
+from assessor_app.services.progress_queries import progress_of_many
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
 from assessor_app.store.models import Apprentice, Cohort, Evidence, Placement, Setting
@@ -119,8 +119,11 @@ def cohort_view(
         cohort_name = cohort.name
     at_risk: list[AtRisk] = []
     ready: list[ReadyUnit] = []
+    progress = progress_of_many(db, actor, list(names), today=today)
     for apprentice_id, name in names.items():
-        result = apprentice_progress(db, actor, apprentice_id, today=today)
+        result = progress.get(apprentice_id)
+        if result is None:  # removed while the view was being read
+            continue
         if result.rag.colour is not Rag.GREEN:
             at_risk.append(AtRisk(apprentice_id, name, result.rag.colour, result.rag.reasons))
         ready.extend(

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 from assessor_app.services import audit, validation
 from assessor_app.services.app_settings import get_settings
 from assessor_app.services.errors import FieldError, ServiceError
-from assessor_app.services.records import load_for_edit
+from assessor_app.services.records import ensure_processing_allowed, load_for_edit
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
+from assessor_app.store.evidence_blobs import AttachmentStore, DatabaseEvidenceStore
 from assessor_app.store.evidence_files import EvidenceFileError, EvidenceStore, StoredFile
 from assessor_app.store.models import (
     EVIDENCE_METHODS,
@@ -61,14 +62,12 @@ class EvidenceInput:
     coverage: Sequence[tuple[str, str | None]] = field(default_factory=tuple)
 
 
-def evidence_store(db: Database) -> EvidenceStore:
-    """The attachment folder beside the database, with the provider's size limit."""
-    if db.path is None:
-        raise ServiceError(
-            "Evidence files for a shared server database are kept in a shared folder, "
-            "which has not been set up yet."
-        )
+def evidence_store(db: Database) -> AttachmentStore:
+    """Where attachments are kept, with the provider's size limit: the folder beside a
+    SQLite file, or the database itself on a shared server so every PC sees them."""
     limit = get_settings(db)["max_attachment_mb"] * 1024 * 1024
+    if db.path is None:
+        return DatabaseEvidenceStore(db, max_bytes=limit)
     return EvidenceStore(db.path.parent / "evidence-files", max_bytes=limit)
 
 
@@ -98,6 +97,7 @@ def _check(session: Session, data: EvidenceInput, today: date) -> list[EvidenceC
     apprentice = session.get(Apprentice, data.apprentice_id)
     if apprentice is None:
         raise FieldError("apprentice_id", "Choose the apprentice the evidence belongs to.")
+    ensure_processing_allowed(apprentice)
     validation.choice(data.method, "method", "Method", EVIDENCE_METHODS)
     validation.choice(data.context, "context", "Where", CONTEXTS)
     if data.on_date < apprentice.start_date:

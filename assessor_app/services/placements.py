@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from assessor_app.services import audit, validation
 from assessor_app.services.errors import FieldError
-from assessor_app.services.records import assign, changes, load_for_edit, snapshot
+from assessor_app.services.records import (
+    assign,
+    changes,
+    ensure_processing_allowed,
+    load_for_edit,
+    snapshot,
+)
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
 from assessor_app.store.models import Apprentice, Placement, Setting
@@ -43,8 +49,10 @@ class PlacementInput:
 
 
 def _values(session: Session, data: PlacementInput) -> dict[str, object]:
-    if session.get(Apprentice, data.apprentice_id) is None:
+    apprentice = session.get(Apprentice, data.apprentice_id)
+    if apprentice is None:
         raise FieldError("apprentice_id", "Choose the apprentice for this placement.")
+    ensure_processing_allowed(apprentice)
     setting = session.get(Setting, data.setting_id)
     if setting is None or not setting.active:
         raise FieldError("setting_id", "Choose the setting (ward, home or unit) of the placement.")

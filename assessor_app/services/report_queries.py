@@ -19,7 +19,7 @@ from assessor_app.domain.rag import Rag
 from assessor_app.domain.rotation import periods
 from assessor_app.services.apprentice_queries import as_of_date
 from assessor_app.services.errors import NotFound
-from assessor_app.services.progress_queries import apprentice_progress
+from assessor_app.services.progress_queries import progress_summaries
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.catalogue_rows import load_qualification_row, to_domain
 from assessor_app.store.database import Database
@@ -474,10 +474,13 @@ def cohort_summary(
             .where(Apprentice.cohort_id == cohort_id)
         ):
             completions[apprentice_id].append(completed_on)
+    summaries = progress_summaries(db, actor, [a.id for a in members], today=today)
     rows: list[CohortMember] = []
     for a in members:
         as_of = as_of_date(a.status, a.status_date, today)
-        result = apprentice_progress(db, actor, a.id, today=today)
+        result = summaries.get(a.id)
+        if result is None:  # removed while the report was being read
+            continue
         done = [d for d in completions[a.id] if d <= as_of]
         rows.append(
             CohortMember(
@@ -487,13 +490,13 @@ def cohort_summary(
                 status=a.status,
                 status_date=a.status_date,
                 status_reason=a.status_reason,
-                credits_achieved=result.progress.achieved.total,
-                credits_planned=result.progress.selection_credits,
-                percent_complete=result.progress.percent_complete,
+                credits_achieved=result.credits_achieved,
+                credits_planned=result.selection_credits,
+                percent_complete=result.percent_complete,
                 rag=result.rag.colour,
                 rag_reasons=result.rag.reasons,
                 care_certificate_complete=standards > 0 and len(done) >= standards,
-                diploma_achieved=a.status == "completed" and result.progress.complete,
+                diploma_achieved=a.status == "completed" and result.complete,
                 employment_outcome=a.employment_outcome,
             )
         )

@@ -36,6 +36,8 @@ class Permission(StrEnum):
     ASSESS_EVIDENCE = "assess evidence"
     SIGN_OFF_UNITS = "sign off units"
     SAMPLE_ASSESSMENTS = "record quality assurance sampling"
+    # Erasure and legal holds are data-protection decisions: administrators only.
+    MANAGE_RETENTION = "erase personal data or place a legal hold"
 
 
 P = Permission

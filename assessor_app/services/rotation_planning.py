@@ -36,7 +36,9 @@ def propose_cohort_rotation(db: Database, actor: Actor, cohort_id: int) -> Rotat
             RotationApprentice(a.id, a.full_name, a.date_of_birth, cohort.employer_id)
             for a in session.scalars(
                 select(Apprentice).where(
-                    Apprentice.cohort_id == cohort_id, Apprentice.status.in_(_PLACEABLE)
+                    Apprentice.cohort_id == cohort_id,
+                    Apprentice.status.in_(_PLACEABLE),
+                    Apprentice.processing_restricted.is_(False),  # view only: not planned
                 )
             )
         ]

@@ -130,6 +130,8 @@ def apply_cohort_template(db: Database, actor: Actor, cohort_id: int) -> int:
         for apprentice in session.scalars(
             select(Apprentice).where(Apprentice.cohort_id == cohort_id)
         ):
+            if apprentice.processing_restricted or apprentice.erased_on is not None:
+                continue  # their record may be viewed, not changed
             placements = list(
                 session.scalars(
                     select(Placement)

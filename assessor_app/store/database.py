@@ -10,16 +10,33 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import (
+    Connection,
+    Engine,
+    ForeignKeyConstraint,
+    and_,
+    create_engine,
+    event,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assessor_app.store import migrations
+from assessor_app.store.models import Base
+from assessor_app.store.network_paths import network_location
 
 BUSY_TIMEOUT_MS = 10_000
+CONNECT_TIMEOUT_S = 10
 WRITE_LOCK_OPTION = "assessor_write_lock"  # execution option: begin with the write lock
+# Held while a PostgreSQL schema is migrated, so two PCs opening a new version at
+# once take turns instead of both creating the same tables.
+MIGRATION_LOCK_KEY = 0x41535345  # "ASSE"
+SHARED_SETUP_HINT = 'see "Shared server (PostgreSQL)" in the README'
 
 
 class DatabaseError(Exception):
@@ -33,11 +50,30 @@ class Database:
     sessions: sessionmaker[Session]
     path: Path | None  # the file, for SQLite
 
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def location(self) -> str:
+        """The file, or the server URL without its password: safe to show and log."""
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on any error."""
+        """One unit of work: committed on success, rolled back on any error.
+
+        On SQLite it holds the write lock from the start, so a second writer waits and
+        then reads what the first saved: a stale edit is then recognised by its version
+        instead of failing as "database is locked". PostgreSQL locks the edited row
+        (services.records.load_for_edit) to the same effect.
+        """
         session = self.sessions()
         try:
+            if self.is_sqlite:
+                session.connection(execution_options={WRITE_LOCK_OPTION: True})
             yield session
             session.commit()
         except BaseException:
@@ -70,10 +106,27 @@ class UpgradeResult:
 
 
 def url_for(target: str) -> str:
-    """A database URL from what the user gave: a URL or a path to a SQLite file."""
+    """A database URL from what the user gave: a URL or a path to a SQLite file.
+
+    postgresql:// (and postgres://) URLs use the psycopg 3 driver, the one installed.
+    """
+    for scheme in ("postgresql://", "postgres://"):
+        if target.startswith(scheme):
+            return "postgresql+psycopg://" + target[len(scheme) :]
     if "://" in target:
         return target
     return f"sqlite:///{Path(target).expanduser().resolve()}"
+
+
+def _refuse_network_path(path: Path) -> None:
+    where = network_location(path)
+    if where is not None:
+        raise DatabaseError(
+            f"{path} is on {where}. A SQLite database file must be on this computer's own "
+            "disk: over a network its locking is unreliable and two people saving at once "
+            "can damage it. Copy it to a local folder, or let several PCs share one "
+            f"PostgreSQL server instead ({SHARED_SETUP_HINT})."
+        )
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -123,6 +176,7 @@ def open_database(target: str, *, backup_dir: Path | None = None, upgrade: bool 
         path = Path(parsed.database)
         if path.exists() and path.is_dir():
             raise DatabaseError(f"{path} is a folder, not a database file.")
+        _refuse_network_path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -130,7 +184,7 @@ def open_database(target: str, *, backup_dir: Path | None = None, upgrade: bool 
         engine = _sqlite_engine(url)
     else:
         try:
-            engine = create_engine(url, pool_pre_ping=True)
+            engine = create_engine(url, pool_pre_ping=True, **_server_options(parsed))
         except (ArgumentError, ImportError) as exc:
             raise DatabaseError(
                 f"Cannot use the database {parsed.render_as_string(hide_password=True)}: "
@@ -151,9 +205,23 @@ def open_database(target: str, *, backup_dir: Path | None = None, upgrade: bool 
     return db
 
 
+def _server_options(parsed: URL) -> dict[str, Any]:
+    if parsed.get_backend_name() != "postgresql":
+        return {}
+    # A server that does not answer is reported after a few seconds, not minutes.
+    return {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "Assessor"}}
+
+
 def _describe(db: Database, exc: SADatabaseError) -> str:
-    where = db.path or db.url
+    where = db.location
     detail = str(exc.orig) if exc.orig is not None else str(exc)
+    if not db.is_sqlite and isinstance(exc, OperationalError):
+        first = detail.strip().splitlines()[0] if detail.strip() else type(exc).__name__
+        return (
+            f"Cannot connect to the database server {where}: {first}. Check the server "
+            "name, port, database, user and password, that the server is running and that "
+            f"this PC may connect to it ({SHARED_SETUP_HINT})."
+        )
     if isinstance(exc, OperationalError) and "locked" in detail:
         return f"{where} is busy (another program is writing to it); try again in a moment."
     if "not a database" in detail or "malformed" in detail:
@@ -179,18 +247,22 @@ def upgrade_schema(db: Database, *, backup_dir: Path | None = None) -> UpgradeRe
         return UpgradeResult(before, head, None)
     if before is not None and not migrations.is_known(before):
         raise DatabaseError(
-            f"{db.path or db.url} was written by a newer version of Assessor (schema {before}); "
+            f"{db.location} was written by a newer version of Assessor (schema {before}); "
             "install that version to open it."
         )
     if before is None and has_tables:
         raise DatabaseError(
-            f"{db.path or db.url} is not an Assessor database (it has tables but no schema "
+            f"{db.location} is not an Assessor database (it has tables but no schema "
             "version); choose another file."
         )
     backup = None
     if before is not None and db.path is not None:
         backup = backup_sqlite(db, (backup_dir or db.path.parent / "backups"), reason=f"pre-{head}")
     with db.engine.begin() as conn:
+        if not db.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            if migrations.current_revision(conn) == head:
+                return UpgradeResult(before, head, None)  # another PC got there first
         migrations.upgrade(conn)
     return UpgradeResult(before, head, backup)
 
@@ -237,11 +309,10 @@ def check_database(db: Database) -> CheckReport:
         return CheckReport(None, migrations.head_revision(), (_describe(db, exc),))
     if revision != head:
         problems.append(f"schema is at {revision or 'nothing'}; this version expects {head}")
-    if db.engine.dialect.name == "sqlite":
-        try:
-            problems.extend(_sqlite_checks(db))
-        except SADatabaseError as exc:
-            problems.append(_describe(db, exc))
+    try:
+        problems.extend(_sqlite_checks(db) if db.is_sqlite else _server_checks(db))
+    except SADatabaseError as exc:
+        problems.append(_describe(db, exc))
     return CheckReport(revision, head, tuple(problems))
 
 
@@ -254,3 +325,48 @@ def _sqlite_checks(db: Database) -> list[str]:
         for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
             problems.append(f"{table} row {rowid} points to a missing {parent} row")
     return problems
+
+
+def _server_checks(db: Database) -> list[str]:
+    """What PRAGMA integrity_check and foreign_key_check cover on SQLite, by query: every
+    table and foreign key the schema needs is there, and no row points to a missing one."""
+    problems: list[str] = []
+    with db.engine.connect() as conn:
+        inspector = inspect(conn)
+        present = set(inspector.get_table_names())
+        for table in Base.metadata.sorted_tables:
+            if table.name not in present:
+                problems.append(f"table {table.name} is missing")
+                continue
+            # Compared by columns: the server shortens names longer than it allows.
+            declared = {
+                (tuple(fk["constrained_columns"]), fk["referred_table"])
+                for fk in inspector.get_foreign_keys(table.name)
+            }
+            for constraint in sorted(table.foreign_key_constraints, key=lambda c: str(c.name)):
+                wanted = (tuple(constraint.column_keys), constraint.referred_table.name)
+                if wanted not in declared:
+                    problems.append(f"{table.name}: the foreign key {constraint.name} is missing")
+                problems.extend(_orphans(conn, constraint))
+    return problems
+
+
+def _orphans(conn: Connection, constraint: ForeignKeyConstraint) -> list[str]:
+    """Rows whose foreign key names a row that is not there (at most 20 per key)."""
+    child = constraint.table
+    parent = constraint.referred_table.alias("parent")
+    elements = list(constraint.elements)
+    first = parent.c[elements[0].column.name]
+    query = (
+        select(*child.primary_key.columns)
+        .select_from(
+            child.outerjoin(parent, and_(*(parent.c[e.column.name] == e.parent for e in elements)))
+        )
+        .where(*(e.parent.is_not(None) for e in elements), first.is_(None))
+        .limit(20)
+    )
+    return [
+        f"{child.name} row {', '.join(str(v) for v in row)} points to a missing "
+        f"{constraint.referred_table.name} row"
+        for row in conn.execute(query)
+    ]

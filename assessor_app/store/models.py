@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -17,11 +18,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -345,6 +348,16 @@ class Apprentice(Base):
     status_date: Mapped[date | None] = mapped_column(Date)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     employment_outcome: Mapped[str] = mapped_column(Text, default="")
+    # Data protection: a legal hold stops erasure; an erasure request inside the
+    # retention period restricts processing (view only) instead.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    processing_restricted: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    restricted_on: Mapped[date | None] = mapped_column(Date)
+    restriction_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    erased_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     cohort: Mapped[Cohort] = relationship()
@@ -489,6 +502,8 @@ class Evidence(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     assessed_on: Mapped[date | None] = mapped_column(Date)
+    # Set on evidence brought from another provider (a transfer): prior assessment.
+    prior_provider: Mapped[str] = mapped_column(String(200), default="", server_default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     coverage: Mapped[list[EvidenceCoverage]] = relationship(cascade="all, delete-orphan")
@@ -534,6 +549,18 @@ class Attachment(Base):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
+class EvidenceBlob(Base):
+    """An attachment's contents kept in the database itself, for shared PostgreSQL
+    installs where every PC must see the same files (store/evidence_blobs.py)."""
+
+    __tablename__ = "evidence_blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class UnitSignOff(Base):
     """An assessor's judgement that a unit is achieved; revoked only with a reason."""
 
@@ -549,8 +576,29 @@ class UnitSignOff(Base):
     revoked_on: Mapped[date | None] = mapped_column(Date)
     revoked_by_name: Mapped[str] = mapped_column(String(200), default="")
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    # A sign-off made at another provider and brought in with a transfer.
+    prior_provider: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    imported_on: Mapped[date | None] = mapped_column(Date)
 
     unit: Mapped[Unit] = relationship()
+
+
+class PriorPlacement(Base):
+    """A placement at another provider, kept as history: its host need not exist here."""
+
+    __tablename__ = "prior_placement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprentice_id: Mapped[int] = mapped_column(
+        ForeignKey("apprentice.id", ondelete="CASCADE"), index=True
+    )
+    provider: Mapped[str] = mapped_column(String(200))
+    host: Mapped[str] = mapped_column(String(200))
+    setting: Mapped[str] = mapped_column(String(200))
+    setting_type: Mapped[str] = mapped_column(String(40), default="")
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    mentor_name: Mapped[str] = mapped_column(String(200), default="")
 
 
 class IqaSample(Base):

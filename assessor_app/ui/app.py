@@ -3,24 +3,48 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from pathlib import Path
 from typing import cast
 
 from assessor_app import __version__
 from assessor_app.paths import AppPaths
+from assessor_app.services.backups import DamagedDatabaseError
 from assessor_app.services.roles import Actor
 from assessor_app.startup import open_app_database
 from assessor_app.store.database import Database, DatabaseError
 from assessor_app.ui.crash import install_crash_handler
+from assessor_app.ui.dialogs.damaged_database import offer_latest_backup
 from assessor_app.ui.dialogs.sign_in import ask_for_actor
 from assessor_app.ui.main_window import MainWindow
-from assessor_app.ui.qt import QApplication, QMessageBox, QSettings, Qt, tr
+from assessor_app.ui.qt import QApplication, QMessageBox, QObject, QSettings, Qt, tr
+from assessor_app.ui.workers import run_task
 
 log = logging.getLogger(__name__)
 
 APP_NAME = "Assessor"
 ORGANISATION = "Assessor"
 EXIT_CANNOT_OPEN = 2  # the command line's "bad input" code: the database named cannot be used
+LAST_DATABASE_KEY = "database/last"
+DEMO_FILE = "demo.sqlite3"
+
+
+def remembered_target(settings: QSettings) -> str | None:
+    """The database used last time, when it can still be tried: a file that still
+    exists, or a server address."""
+    value = settings.value(LAST_DATABASE_KEY)
+    if not isinstance(value, str) or not value:
+        return None
+    if "://" in value or Path(value).is_file():
+        return value
+    return None
+
+
+def remember_target(settings: QSettings, target: str) -> None:
+    # Never keep a server password in the settings file: it is not protected.
+    settings.setValue(LAST_DATABASE_KEY, re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", target))
+    settings.sync()
 
 
 def _application() -> QApplication:
@@ -38,8 +62,100 @@ def _open_database(paths: AppPaths, db_target: str | None) -> Database:
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         return open_app_database(paths, db_target)
+    except DamagedDatabaseError as exc:
+        QApplication.restoreOverrideCursor()
+        if not offer_latest_backup(exc):
+            raise
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        return open_app_database(paths, db_target)
     finally:
         QApplication.restoreOverrideCursor()
+
+
+class Shell(QObject):
+    """The window on the database in use; replaces both when another database is chosen."""
+
+    def __init__(self, paths: AppPaths, settings: QSettings) -> None:
+        super().__init__()
+        self.paths = paths
+        self.settings = settings
+        self.db: Database | None = None
+        self.window: MainWindow | None = None
+
+    def show(self, db: Database, actor: Actor) -> MainWindow:
+        window = MainWindow(db, self.settings, actor=actor)
+        window.database_chosen.connect(self.switch_database)
+        window.demo_requested.connect(self.open_demo)
+        old_window, old_db = self.window, self.db
+        self.db, self.window = db, window
+        window.show()
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_db is not None and old_db is not db:
+            old_db.dispose()
+        return window
+
+    def switch_database(self, target: str) -> bool:
+        """Open `target`, ask who signs in there, then show it in a new window.
+        Nothing changes when it cannot be opened or sign-in is cancelled."""
+        parent = self.window
+        try:
+            db = _open_database(self.paths, target)
+        except DatabaseError as exc:
+            log.error("cannot open the database %s: %s", target, exc)
+            QMessageBox.warning(parent, tr("Assessor cannot open that database"), str(exc))
+            return False
+        actor = ask_for_actor(db, parent)
+        if actor is None:
+            db.dispose()
+            return False
+        remember_target(self.settings, target)
+        self.show(db, actor)
+        return True
+
+    def open_demo(self) -> None:
+        """The demo database in the data folder, built the first time (a few seconds)."""
+        target = self.paths.data_dir / DEMO_FILE
+        if target.exists():
+            self.switch_database(str(target))
+            return
+        if self.window is not None:
+            self.window.statusBar().showMessage(tr("Building the demo database…"))
+            self.window.open_demo_action.setEnabled(False)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        paths = self.paths
+
+        def build() -> None:
+            from assessor_app.services.demo import build_demo
+
+            db = open_app_database(paths, str(target))
+            try:
+                build_demo(db)
+            except BaseException:
+                db.dispose()
+                for leftover in target.parent.glob(target.name + "*"):
+                    leftover.unlink()  # no half-built demo left behind
+                raise
+            db.dispose()
+
+        def finished() -> None:
+            QApplication.restoreOverrideCursor()
+            if self.window is not None:
+                self.window.statusBar().clearMessage()
+                self.window.open_demo_action.setEnabled(True)
+
+        def built(_result: object) -> None:
+            finished()
+            self.switch_database(str(target))
+
+        def failed(exc: Exception) -> None:
+            finished()
+            if not isinstance(exc, DatabaseError | OSError):
+                raise exc
+            QMessageBox.warning(self.window, tr("The demo database could not be built"), str(exc))
+
+        run_task(build, built, failed, owner=self)
 
 
 def run_app(
@@ -57,20 +173,37 @@ def run_app(
     """
     app = _application()
     install_crash_handler(paths.log_file)
+    if settings is None:
+        settings = QSettings()
+    remembered = remembered_target(settings) if db_target is None else None
     try:
-        db = _open_database(paths, db_target)
+        try:
+            db = _open_database(paths, db_target or remembered)
+        except DatabaseError as exc:
+            if remembered is None:
+                raise
+            # Last time's database is gone or broken: start on the usual one instead.
+            log.warning("cannot open last database %s (%s); opening the default", remembered, exc)
+            remembered = None
+            db = _open_database(paths, None)
     except DatabaseError as exc:
         log.error("cannot open the database: %s", exc)
-        QMessageBox.critical(None, tr("Assessor cannot open its database"), str(exc))
+        if not isinstance(exc, DamagedDatabaseError):  # that dialog has said it already
+            QMessageBox.critical(None, tr("Assessor cannot open its database"), str(exc))
         return EXIT_CANNOT_OPEN
+    shell: Shell | None = None
     try:
         if actor is None:
             actor = ask_for_actor(db)
             if actor is None:
                 log.info("sign-in cancelled; closing")
                 return 0
-        window = MainWindow(db, settings, actor=actor)
-        window.show()
+        remember_target(settings, db_target or remembered or str(paths.database))
+        shell = Shell(paths, settings)
+        shell.show(db, actor)
         return app.exec()
     finally:
-        db.dispose()
+        if shell is not None and shell.db is not None:
+            shell.db.dispose()
+        else:
+            db.dispose()

@@ -6,26 +6,43 @@ import re
 from typing import TYPE_CHECKING
 
 from assessor_app import __version__
+from assessor_app.services.app_settings import get_settings
 from assessor_app.services.choice_lists import signed_in_name
+from assessor_app.services.roles import Permission
 from assessor_app.ui.dialogs import sign_in
+from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog
+from assessor_app.ui.dialogs.password_dialog import ChangePasswordDialog
+from assessor_app.ui.lock import InactivityLock
 from assessor_app.ui.pages.apprentice_page import ApprenticePage
 from assessor_app.ui.pages.apprentices_page import ApprenticesPage
+from assessor_app.ui.pages.audit_page import AuditPage
 from assessor_app.ui.pages.catalogue_page import CataloguePage
+from assessor_app.ui.pages.cohorts_page import CohortsPage
+from assessor_app.ui.pages.dashboard_page import DashboardPage
+from assessor_app.ui.pages.organisations_page import OrganisationsPage
+from assessor_app.ui.pages.placements_page import PlacementsPage
+from assessor_app.ui.pages.record_tab import run_dialog
 from assessor_app.ui.pages.reports_page import ReportsPage
+from assessor_app.ui.pages.users_page import UsersPage
 from assessor_app.ui.qt import (
     QAction,
     QCloseEvent,
     QHBoxLayout,
+    QHeaderView,
     QKeySequence,
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
     QSettings,
+    QSplitter,
     QStackedWidget,
+    QTableView,
     QTabWidget,
+    QTimer,
     QVBoxLayout,
     QWidget,
+    Signal,
     qt_versions,
     tr,
 )
@@ -36,6 +53,9 @@ if TYPE_CHECKING:
     from assessor_app.store.database import Database
 
 GEOMETRY_KEY = "main_window/geometry"
+PAGE_KEY = "main_window/page"
+SPLITTER_KEY = "main_window/splitter/{name}"
+HEADER_KEY = "main_window/table/{name}"
 DEFAULT_SIZE = (1280, 800)
 
 
@@ -87,6 +107,7 @@ class ApprenticesTab(QWidget):
         self.apprentice_page.add_tab(
             SelectionEditor(self._db, self._actor, apprentice_id), tr("Units")
         )
+        self.apprentice_page.add_record_tabs()
         self._apprentice_layout.addWidget(self.apprentice_page, 1)
         self.stack.setCurrentWidget(self._apprentice_holder)
         return self.apprentice_page
@@ -103,6 +124,11 @@ class ApprenticesTab(QWidget):
 
 
 class MainWindow(QMainWindow):
+    # Another database was chosen (a path or a server URL), or the demo one; the
+    # application opens it, asks who is signing in there and replaces this window.
+    database_chosen = Signal(str)
+    demo_requested = Signal()
+
     def __init__(
         self,
         db: Database,
@@ -124,9 +150,24 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pages")
         self.tabs.setDocumentMode(True)
+        self.dashboard_page = DashboardPage(db)
+        self.cohorts_page = CohortsPage(db)
+        self.placements_page = PlacementsPage(db)
+        self.organisations_page = OrganisationsPage(db)
+        self.tabs.addTab(self.dashboard_page, tr("&Dashboard"))
         self.tabs.addTab(self.apprentices, tr("Appre&ntices"))
+        self.tabs.addTab(self.cohorts_page, tr("C&ohorts"))
+        self.tabs.addTab(self.placements_page, tr("P&lacements"))
+        self.tabs.addTab(self.organisations_page, tr("Or&ganisations"))
         self.tabs.addTab(self.catalogue_page, tr("&Catalogue"))
+        for page in (self.dashboard_page, self.cohorts_page, self.placements_page):
+            page.open_apprentice_requested.connect(self.open_apprentice)
         self.tabs.addTab(self.reports_page, tr("Re&ports"))
+        # Only for the roles that may use them: hidden, not just disabled (set_actor).
+        self.users_page = UsersPage(db)
+        self.tabs.addTab(self.users_page, tr("Use&rs"))
+        self.audit_page = AuditPage(db)
+        self.tabs.addTab(self.audit_page, tr("Aud&it"))
         self.setCentralWidget(self.tabs)
 
         self.database_label = QLabel(
@@ -139,15 +180,37 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
 
         self._build_menus()
+        self.lock = InactivityLock(
+            self, db, lambda: self.actor, self._describe_actor, self._switch_after_lock
+        )
         self.set_actor(actor)
         # Settle the smallest size once, from the contents as first laid out, rather
         # than letting the layout re-send it to the window system whenever a label's
         # text changes width.
         self.setMinimumSize(self.minimumSizeHint())
         self._restore_geometry()
+        self._restore_layout()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(tr("&File"))
+        self.open_database_action = QAction(tr("&Open database…"), self)
+        self.open_database_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+        self.open_database_action.triggered.connect(self.open_database)
+        file_menu.addAction(self.open_database_action)
+        self.open_demo_action = QAction(tr("Open the &demo database"), self)
+        self.open_demo_action.setToolTip(
+            tr("Two made-up cohorts to try things out; built the first time it is opened")
+        )
+        self.open_demo_action.triggered.connect(self.demo_requested)
+        file_menu.addAction(self.open_demo_action)
+        file_menu.addSeparator()
+        self.change_password_action = QAction(tr("&Change my password…"), self)
+        self.change_password_action.triggered.connect(self.change_password)
+        file_menu.addAction(self.change_password_action)
+        self.lock_action = QAction(tr("&Lock now"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(lambda: self.lock.lock())
+        file_menu.addAction(self.lock_action)
         self.sign_out_action = QAction(tr("&Sign out / switch user…"), self)
         self.sign_out_action.triggered.connect(self.sign_out)
         file_menu.addAction(self.sign_out_action)
@@ -176,8 +239,60 @@ class MainWindow(QMainWindow):
                 )
             )
         self.sign_out_action.setEnabled(actor is not None)
+        self.change_password_action.setEnabled(actor is not None and actor.user_id is not None)
+        self.lock_action.setEnabled(actor is not None)
         self.apprentices.set_actor(actor)
+        for page in (
+            self.dashboard_page,
+            self.cohorts_page,
+            self.placements_page,
+            self.organisations_page,
+        ):
+            page.set_actor(actor)
         self.reports_page.set_actor(actor)
+        self.catalogue_page.set_actor(actor)
+        self._set_page_shown(self.users_page, actor, Permission.MANAGE_USERS)
+        self._set_page_shown(self.audit_page, actor, Permission.VIEW_AUDIT)
+        self.lock.set_minutes(get_settings(self._db)["lock_after_minutes"] if actor else 0)
+
+    def open_apprentice(self, apprentice_id: int, name: str) -> None:
+        """Show an apprentice's page from another page's list."""
+        if self.apprentices.open_apprentice(apprentice_id, name) is not None:
+            self.tabs.setCurrentWidget(self.apprentices)
+
+    def _set_page_shown(
+        self, page: UsersPage | AuditPage, actor: Actor | None, needs: Permission
+    ) -> None:
+        allowed = actor is not None and actor.can(needs)
+        index = self.tabs.indexOf(page)
+        if not allowed and self.tabs.currentIndex() == index:
+            self.tabs.setCurrentIndex(0)
+        self.tabs.setTabVisible(index, allowed)
+        page.set_actor(actor if allowed else None)
+
+    def _describe_actor(self, actor: Actor) -> str:
+        return tr("{name} ({role})").format(
+            name=signed_in_name(self._db, actor), role=sign_in.role_name(actor.role)
+        )
+
+    def _switch_after_lock(self) -> None:
+        self.sign_out()
+
+    def open_database(self) -> None:
+        """Choose another database; the application opens it and signs in there."""
+        dialog = OpenDatabaseDialog(database_location(self._db), self)
+        target = dialog.target() if run_dialog(dialog) else ""
+        dialog.deleteLater()
+        if target:
+            self.database_chosen.emit(target)
+
+    def change_password(self) -> None:
+        if self.actor is None or self.actor.user_id is None:
+            return
+        dialog = ChangePasswordDialog(self._db, self.actor, self)
+        if run_dialog(dialog):
+            self.statusBar().showMessage(tr("Your password was changed."), 8000)
+        dialog.deleteLater()
 
     def sign_out(self) -> None:
         """Forget who was signed in and ask again; closing the dialog closes the app,
@@ -209,7 +324,60 @@ class MainWindow(QMainWindow):
         # Training-room laptops are often 1366x768: never open larger than the screen.
         self.resize(min(width, screen.width() * 9 // 10), min(height, screen.height() * 9 // 10))
 
+    def _layout_parts(self) -> tuple[list[QSplitter], list[QTableView]]:
+        """The named splitters and tables whose state is remembered between runs."""
+        splitters = [s for s in self.findChildren(QSplitter) if s.objectName()]
+        tables = [t for t in self.findChildren(QTableView) if t.objectName()]
+        return splitters, tables
+
+    def _restore_layout(self) -> None:
+        page = self._settings.value(PAGE_KEY)
+        for index in range(self.tabs.count()):
+            if self.tabs.isTabVisible(index) and self.tabs.tabText(index).replace("&", "") == page:
+                self.tabs.setCurrentIndex(index)
+        splitters, tables = self._layout_parts()
+        for splitter in splitters:
+            state = self._settings.value(SPLITTER_KEY.format(name=splitter.objectName()))
+            if state is not None:
+                splitter.restoreState(state)
+        for table in tables:
+            state = self._settings.value(HEADER_KEY.format(name=table.objectName()))
+            if state is not None:
+                _restore_header(table.horizontalHeader(), state)
+
+    def _save_layout(self) -> None:
+        self._settings.setValue(
+            PAGE_KEY, self.tabs.tabText(self.tabs.currentIndex()).replace("&", "")
+        )
+        splitters, tables = self._layout_parts()
+        for splitter in splitters:
+            self._settings.setValue(
+                SPLITTER_KEY.format(name=splitter.objectName()), splitter.saveState()
+            )
+        for table in tables:
+            header = table.horizontalHeader()
+            if header.count():
+                self._settings.setValue(
+                    HEADER_KEY.format(name=table.objectName()), header.saveState()
+                )
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._save_layout()
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._settings.sync()
         super().closeEvent(event)
+
+
+def _restore_header(header: QHeaderView, state: object) -> None:
+    """Column widths and sorting as last left. A table still empty gets them once its
+    columns appear, after the page has sized them to their contents."""
+    if header.count():
+        header.restoreState(state)
+        return
+
+    def columns_appeared(_old: int, new: int) -> None:
+        if new:
+            header.sectionCountChanged.disconnect(columns_appeared)
+            QTimer.singleShot(0, header, lambda: header.restoreState(state))
+
+    header.sectionCountChanged.connect(columns_appeared)

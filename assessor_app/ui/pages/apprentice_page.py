@@ -27,6 +27,12 @@ from assessor_app.ui.models.apprentice_table_model import (
 from assessor_app.ui.models.history_table_model import HistoryTableModel
 from assessor_app.ui.models.placement_table_model import PlacementTableModel
 from assessor_app.ui.models.sort_proxy import SortFilterProxy
+from assessor_app.ui.pages.care_certificate_tab import CareCertificateTab
+from assessor_app.ui.pages.evidence_tab import EvidenceTab
+from assessor_app.ui.pages.map_tab import MapTab
+from assessor_app.ui.pages.off_the_job_tab import OffTheJobTab
+from assessor_app.ui.pages.profile_tab import ProfileTab
+from assessor_app.ui.pages.reviews_tab import ReviewsTab
 from assessor_app.ui.qt import (
     QAbstractItemView,
     QFont,
@@ -153,8 +159,46 @@ class ApprenticePage(QWidget):
         self.reload()
 
     def add_tab(self, widget: QWidget, title: str) -> int:
-        """Add a tab after the page's own (a Units tab, say); returns its index."""
-        return self.tabs.addTab(widget, title)
+        """Add a tab before History, which stays last; returns its index.
+
+        A tab with a `changed` or `saved` signal (something was saved there)
+        refreshes the overview and history, and the other tabs that follow changes
+        (`follows_changes`): evidence, sign-off and units change what those show.
+        Tabs holding typing not yet saved do not follow, so nothing is lost.
+        """
+        index = self.tabs.insertTab(self.tabs.indexOf(self.history_table), widget, title)
+        for name in ("changed", "saved"):
+            signal = getattr(widget, name, None)
+            if signal is not None:
+                signal.connect(lambda: self._tab_changed(widget))
+        return index
+
+    def add_record_tabs(self) -> None:
+        """The record tabs, after Units: Map, Evidence, Care Certificate,
+        Off-the-job, Reviews and Profile (History stays last)."""
+        db, actor, apprentice_id, today = self._db, self._actor, self.apprentice_id, self._today
+        self.map_tab = MapTab(db, actor, apprentice_id, today=today)
+        self.evidence_tab = EvidenceTab(db, actor, apprentice_id, today=today)
+        self.care_certificate_tab = CareCertificateTab(db, actor, apprentice_id, today=today)
+        self.off_the_job_tab = OffTheJobTab(db, actor, apprentice_id, today=today)
+        self.reviews_tab = ReviewsTab(db, actor, apprentice_id, today=today)
+        self.profile_tab = ProfileTab(db, actor, apprentice_id, today=today)
+        for tab, title in (
+            (self.map_tab, tr("&Map")),
+            (self.evidence_tab, tr("&Evidence")),
+            (self.care_certificate_tab, tr("Care &Certificate")),
+            (self.off_the_job_tab, tr("Off-the-&job")),
+            (self.reviews_tab, tr("Re&views")),
+            (self.profile_tab, tr("P&rofile")),
+        ):
+            self.add_tab(tab, title)
+
+    def _tab_changed(self, source: QWidget) -> None:
+        self.reload()
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if tab is not source and getattr(tab, "follows_changes", False):
+                tab.reload()
 
     # The overview
 

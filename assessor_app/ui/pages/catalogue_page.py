@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from assessor_app.domain.catalogue import CreditRule, Qualification, RuleScope, ValueStatus
+from assessor_app.domain.catalogue import CreditRule, Qualification, RuleScope, Unit, ValueStatus
 from assessor_app.services.catalogue_queries import list_qualifications, load_qualification
 from assessor_app.services.errors import ServiceError
-from assessor_app.ui.models.sort_proxy import SortFilterProxy
+from assessor_app.services.roles import Actor, Permission
+from assessor_app.ui.dialogs.catalogue_dialogs import BarredPairsDialog, RuleDialog, UnitValueDialog
+from assessor_app.ui.models.sort_proxy import ROW_ROLE, SortFilterProxy
 from assessor_app.ui.models.unit_table_model import UnitTableModel
+from assessor_app.ui.pages.record_tab import run_dialog
 from assessor_app.ui.qt import (
     QAbstractItemView,
     QAction,
@@ -20,6 +23,7 @@ from assessor_app.ui.qt import (
     QKeySequence,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSizePolicy,
     Qt,
     QTableView,
@@ -118,6 +122,7 @@ class CataloguePage(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._actor: Actor | None = None
         self.qualification: Qualification | None = None
 
         self.qualification_combo = QComboBox()
@@ -196,6 +201,33 @@ class CataloguePage(QWidget):
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
 
+        # Administrators correct the catalogue here; everyone else only reads it.
+        self.edit_unit_button = QPushButton(tr("&Edit credit value…"))
+        self.edit_unit_button.setObjectName("editUnitValue")
+        self.edit_unit_button.setToolTip(
+            tr("Enter or correct the chosen unit's credits and value status")
+        )
+        self.rules_button = QPushButton(tr("R&ules and groups…"))
+        self.rules_button.setObjectName("editRules")
+        self.rules_button.setToolTip(tr("Set the credit limits and group names"))
+        self.pairs_button = QPushButton(tr("&Barred pairs…"))
+        self.pairs_button.setObjectName("editBarredPairs")
+        self.pairs_button.setToolTip(tr("Add or remove units that cannot count together"))
+        self.edit_row = QWidget()
+        self.edit_row.setObjectName("catalogueEditing")
+        edit_layout = QHBoxLayout(self.edit_row)
+        edit_layout.setContentsMargins(0, 0, 0, 0)
+        edit_layout.addWidget(self.edit_unit_button)
+        edit_layout.addWidget(self.rules_button)
+        edit_layout.addWidget(self.pairs_button)
+        edit_layout.addStretch(1)
+        self.edit_row.hide()
+        self.edit_unit_button.clicked.connect(self.edit_unit)
+        self.rules_button.clicked.connect(self.edit_rules)
+        self.pairs_button.clicked.connect(self.edit_barred_pairs)
+        self.table.doubleClicked.connect(lambda _index: self.edit_unit())
+        self.table.selectionModel().selectionChanged.connect(self._update_edit_buttons)
+
         find = QAction(tr("Find a unit"), self)
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -229,12 +261,78 @@ class CataloguePage(QWidget):
         layout.addWidget(self.summary_label)
         layout.addSpacing(4)
         layout.addLayout(filter_row)
+        layout.addWidget(self.edit_row)
         layout.addWidget(self.table, 1)
 
         self.search_edit.textChanged.connect(self._search_changed)
         self.group_combo.currentIndexChanged.connect(self._group_changed)
         self._fill_qualifications()
         self.qualification_combo.currentIndexChanged.connect(self._qualification_chosen)
+
+    @property
+    def can_edit(self) -> bool:
+        return self._actor is not None and self._actor.can(Permission.EDIT_CATALOGUE)
+
+    def set_actor(self, actor: Actor | None) -> None:
+        """Editing is offered only to a role that may edit the catalogue."""
+        self._actor = actor
+        self.edit_row.setVisible(self.can_edit)
+        self._update_edit_buttons()
+
+    def _update_edit_buttons(self) -> None:
+        self.edit_unit_button.setEnabled(self.can_edit and self.selected_unit() is not None)
+        self.rules_button.setEnabled(self.can_edit and self.qualification is not None)
+        self.pairs_button.setEnabled(self.can_edit and self.qualification is not None)
+
+    def selected_unit(self) -> Unit | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        unit = self.proxy.data(rows[0], ROW_ROLE)
+        return unit if isinstance(unit, Unit) else None
+
+    def _reshow(self, ref: str | None = None) -> None:
+        """Show the saved catalogue, keeping the chosen unit and the filters."""
+        if self.qualification is None:
+            return
+        search, group = self.search_edit.text(), self.group_combo.currentIndex()
+        self.show_qualification(self.qualification.code)
+        self.group_combo.setCurrentIndex(group)
+        self.search_edit.setText(search)
+        if ref is not None:
+            for row in range(self.proxy.rowCount()):
+                if self.proxy.data(self.proxy.index(row, 0), ROW_ROLE).ref == ref:
+                    self.table.selectRow(row)
+                    break
+
+    def edit_unit(self) -> None:
+        unit = self.selected_unit()
+        if not self.can_edit or unit is None or self.qualification is None:
+            return
+        assert self._actor is not None
+        dialog = UnitValueDialog(self._db, self._actor, self.qualification.code, unit, self)
+        if run_dialog(dialog):
+            self._reshow(unit.ref)
+        dialog.deleteLater()
+
+    def edit_rules(self) -> None:
+        if not self.can_edit or self.qualification is None:
+            return
+        assert self._actor is not None
+        dialog = RuleDialog(self._db, self._actor, self.qualification, self)
+        if run_dialog(dialog):
+            self._reshow()
+        dialog.deleteLater()
+
+    def edit_barred_pairs(self) -> None:
+        if not self.can_edit or self.qualification is None:
+            return
+        assert self._actor is not None
+        dialog = BarredPairsDialog(self._db, self._actor, self.qualification, self)
+        run_dialog(dialog)
+        if dialog.changed:
+            self._reshow()
+        dialog.deleteLater()
 
     def show_qualification(self, code: str | None) -> None:
         """Show one qualification (None: the default one)."""
@@ -258,6 +356,7 @@ class CataloguePage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(UnitTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         self._update_count()
+        self._update_edit_buttons()
 
     def _fill_qualifications(self) -> None:
         summaries = list_qualifications(self._db)

@@ -1,0 +1,107 @@
+"""Read-only lists for the Cohorts page: each cohort with the values its form edits,
+and the organisations a cohort can name as employer or training provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from assessor_app.services.roles import Actor, Permission
+from assessor_app.store.database import Database
+from assessor_app.store.models import Apprentice, Cohort, Organisation
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    id: int
+    name: str
+    employer_id: int
+    employer: str
+    training_provider_id: int
+    training_provider: str
+    qualification_code: str
+    awarding_body: str
+    start_date: date
+    contracted_hours_per_week: Decimal
+    off_the_job_pattern: str
+    placement_count: int
+    placement_months: int
+    last_placement_pvi: bool
+    apprentices: int
+    version: int
+
+
+@dataclass(frozen=True)
+class OrganisationChoice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CohortFormChoices:
+    employers: tuple[OrganisationChoice, ...]
+    providers: tuple[OrganisationChoice, ...]
+
+
+def cohort_rows(db: Database, actor: Actor) -> list[CohortRow]:
+    """Every cohort by start date (newest first), then name."""
+    actor.require(Permission.VIEW_RECORDS)
+    with db.reading() as session:
+        counts = dict(
+            session.execute(
+                select(Apprentice.cohort_id, func.count(Apprentice.id)).group_by(
+                    Apprentice.cohort_id
+                )
+            ).all()
+        )
+        rows = session.scalars(
+            select(Cohort)
+            .options(
+                selectinload(Cohort.employer),
+                selectinload(Cohort.training_provider),
+                selectinload(Cohort.qualification),
+            )
+            .order_by(Cohort.start_date.desc(), Cohort.name)
+        ).all()
+        return [
+            CohortRow(
+                id=c.id,
+                name=c.name,
+                employer_id=c.employer_id,
+                employer=c.employer.name,
+                training_provider_id=c.training_provider_id,
+                training_provider=c.training_provider.name,
+                qualification_code=c.qualification.code,
+                awarding_body=c.awarding_body,
+                start_date=c.start_date,
+                contracted_hours_per_week=c.contracted_hours_per_week,
+                off_the_job_pattern=c.off_the_job_pattern,
+                placement_count=c.placement_count,
+                placement_months=c.placement_months,
+                last_placement_pvi=c.last_placement_pvi,
+                apprentices=int(counts.get(c.id, 0)),
+                version=c.version,
+            )
+            for c in rows
+        ]
+
+
+def cohort_form_choices(db: Database, actor: Actor) -> CohortFormChoices:
+    """Employers (and training agencies, which employ too) and training providers."""
+    actor.require(Permission.VIEW_RECORDS)
+    with db.reading() as session:
+        orgs = session.scalars(
+            select(Organisation).where(Organisation.active).order_by(Organisation.name)
+        ).all()
+        return CohortFormChoices(
+            tuple(
+                OrganisationChoice(o.id, o.name)
+                for o in orgs
+                if o.is_employer or o.is_training_agency
+            ),
+            tuple(OrganisationChoice(o.id, o.name) for o in orgs if o.is_training_provider),
+        )
