@@ -143,16 +143,7 @@ def _assert_records_survived(conn: Connection, upto: str) -> None:
     [
         "0001",
         "0003",
-        pytest.param(
-            "0004",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="0005 rebuilds the apprentice table with foreign keys enforced, which "
-                "SQLite refuses once evidence points at an apprentice: upgrade_schema must run "
-                "SQLite migrations with PRAGMA foreign_keys=OFF (set before BEGIN) and a "
-                "foreign_key_check before commit",
-            ),
-        ),
+        "0004",
     ],
 )
 def test_a_database_filled_at_an_old_revision_upgrades_with_its_records(tmp_path, last_filled):

@@ -258,13 +258,37 @@ def upgrade_schema(db: Database, *, backup_dir: Path | None = None) -> UpgradeRe
     backup = None
     if before is not None and db.path is not None:
         backup = backup_sqlite(db, (backup_dir or db.path.parent / "backups"), reason=f"pre-{head}")
+    if db.is_sqlite:
+        _upgrade_sqlite(db)
+        return UpgradeResult(before, head, backup)
     with db.engine.begin() as conn:
-        if not db.is_sqlite:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-            if migrations.current_revision(conn) == head:
-                return UpgradeResult(before, head, None)  # another PC got there first
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        if migrations.current_revision(conn) == head:
+            return UpgradeResult(before, head, None)  # another PC got there first
         migrations.upgrade(conn)
     return UpgradeResult(before, head, backup)
+
+
+def _upgrade_sqlite(db: Database) -> None:
+    """Rebuilding a table (SQLite's way to alter one) drops and recreates it, which
+    enforced foreign keys refuse while other rows point at it: switch enforcement off
+    for the upgrade (SQLite ignores the pragma inside a transaction, so outside it),
+    then refuse to commit if any reference is left dangling."""
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                migrations.upgrade(conn)
+                dangling = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise DatabaseError(
+                        f"{db.location}: upgrading the schema would leave "
+                        f"{len(dangling)} broken references; nothing was changed."
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def backup_sqlite(db: Database, folder: Path, *, reason: str) -> Path:
