@@ -116,6 +116,16 @@ def test_input_restarts_the_countdown(qtbot, window):
     assert window.lock.timer.remainingTime() > 3700
 
 
+def test_a_closed_window_stops_counting_and_never_locks(qtbot, window):
+    window.lock.timer.start(4000)
+    window.close()
+    assert not window.lock.timer.isActive()
+    qtbot.keyClick(window.catalogue_page.search_edit, "a")  # input no longer restarts it
+    assert not window.lock.timer.isActive()
+    window.lock.lock()
+    assert not window.lock.locked
+
+
 def test_running_out_covers_the_window_keeps_input_and_needs_the_password(qtbot, window):
     search = window.catalogue_page.search_edit
     qtbot.keyClicks(search, "dementia")

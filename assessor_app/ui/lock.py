@@ -165,6 +165,7 @@ class InactivityLock(QObject):
         self._busy = False
         self._refocus: QWidget | None = None
         self._minutes = 0
+        self._closed = False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
@@ -186,9 +187,16 @@ class InactivityLock(QObject):
         self._minutes = minutes
         self.restart()
 
+    def close(self) -> None:
+        """The window has closed: stop counting and stop watching input, so a window
+        kept in memory never locks (or reads its database) again."""
+        self._closed = True
+        self.timer.stop()
+        self._detach()
+
     def restart(self) -> None:
         minutes = self._minutes
-        if minutes > 0 and self._actor() is not None and not self.locked:
+        if minutes > 0 and self._actor() is not None and not self.locked and not self._closed:
             self.timer.start(minutes * 60_000)
         else:
             self.timer.stop()
@@ -219,7 +227,7 @@ class InactivityLock(QObject):
 
     def lock(self) -> None:
         actor = self._actor()
-        if actor is None or self.locked:
+        if actor is None or self.locked or self._closed:
             return
         log.info("window locked after inactivity (%s)", actor.username)
         focus = QApplication.focusWidget()

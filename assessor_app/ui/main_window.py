@@ -362,6 +362,7 @@ class MainWindow(QMainWindow):
                 )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.lock.close()
         self._save_layout()
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._settings.sync()
