@@ -25,9 +25,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.replace("&", "").casefold()).strip("-") or "page"
 
 
-def save_screenshots(out: Path, *, work_dir: Path | None = None) -> list[Path]:
+def save_screenshots(out: Path, *, work_dir: Path | None = None, dark: bool = False) -> list[Path]:
     """Build the demo in `work_dir` (a temporary folder by default), save the PNGs in
-    `out` and return their paths in the order taken."""
+    `out` and return their paths in the order taken. `dark` paints the window as a
+    dark desktop theme would, to check that every page stays readable there."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from assessor_app.paths import AppPaths
     from assessor_app.services import users
@@ -48,6 +49,15 @@ def save_screenshots(out: Path, *, work_dir: Path | None = None) -> list[Path]:
     from assessor_app.ui.qt import QApplication, QSettings, QWidget
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if dark:
+        from assessor_app.ui.qt import QColor, QPalette, Qt
+
+        app.setStyle("Fusion")
+        app.styleHints().setColorScheme(Qt.ColorScheme.Dark)
+        palette = app.style().standardPalette()
+        if palette.color(QPalette.ColorRole.Window).lightness() > 128:
+            palette = dark_palette(QPalette, QColor)
+        app.setPalette(palette)
     out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
 
@@ -128,14 +138,38 @@ def save_screenshots(out: Path, *, work_dir: Path | None = None) -> list[Path]:
     return saved
 
 
+def dark_palette(palette_class: type, colour: type) -> object:
+    """Fusion's dark colours, for Qt builds whose style ignores the colour scheme."""
+    palette = palette_class()
+    role = palette_class.ColorRole
+    for name, value in (
+        ("Window", "#353535"),
+        ("WindowText", "#f0f0f0"),
+        ("Base", "#2a2a2a"),
+        ("AlternateBase", "#353535"),
+        ("Text", "#f0f0f0"),
+        ("Button", "#353535"),
+        ("ButtonText", "#f0f0f0"),
+        ("Highlight", "#2a82da"),
+        ("HighlightedText", "#ffffff"),
+        ("ToolTipBase", "#353535"),
+        ("ToolTipText", "#f0f0f0"),
+        ("PlaceholderText", "#a0a0a0"),
+        ("Link", "#6cb4ff"),
+    ):
+        palette.setColor(getattr(role, name), colour(value))
+    return palette
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m assessor_app.ui.screenshots",
         description="Save a PNG of every page of the window, on a fresh demo database.",
     )
     parser.add_argument("--out", required=True, type=Path, help="folder for the PNG files")
+    parser.add_argument("--dark", action="store_true", help="as a dark desktop theme shows it")
     args = parser.parse_args(argv)
-    for path in save_screenshots(args.out):
+    for path in save_screenshots(args.out, dark=args.dark):
         print(path)
     return 0
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from assessor_app.services.backups import DamagedDatabaseError, replace_damaged_database
 from assessor_app.services.errors import ServiceError
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -52,7 +53,7 @@ class DamagedDatabaseDialog(QDialog):
         layout.addWidget(self.offer)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setStyleSheet(tone_style(Tone.BAD))
         self.problem.hide()
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox()

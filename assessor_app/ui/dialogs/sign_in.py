@@ -13,6 +13,7 @@ from assessor_app.services import users
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.passwords import MIN_LENGTH, PasswordRejected
 from assessor_app.services.roles import Actor, Role
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.qt import (
     QApplication,
     QDialog,
@@ -81,8 +82,8 @@ class _AccountDialog(QDialog):
         self.error_label.setObjectName("signInError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Dark red on the window colour: readable, and not colour alone (the text says why).
-        self.error_label.setStyleSheet("QLabel#signInError { color: #a4000f; }")
+        # Red readable on the window colour: not colour alone (the text says why).
+        self.error_label.setStyleSheet(f"QLabel#signInError {{ {tone_style(Tone.BAD)} }}")
         self.error_label.hide()
 
         self.working_label = QLabel(tr("Checking…"))

@@ -18,6 +18,7 @@ from assessor_app.services.apprentice_queries import (
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.progress_queries import ApprenticeProgress, apprentice_progress
 from assessor_app.services.roles import Actor, PermissionDenied
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.models.apprentice_table_model import (
     RAG_COLOURS,
     rag_label,
@@ -55,7 +56,7 @@ from assessor_app.ui.workers import run_task
 if TYPE_CHECKING:
     from assessor_app.store.database import Database
 
-_SEVERITY_COLOURS = {Severity.ERROR: "#8a1f24", Severity.WARNING: "#5a4300"}
+_SEVERITY_TONES = {Severity.ERROR: Tone.BAD, Severity.WARNING: Tone.CAUTION}
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,7 @@ class ApprenticePage(QWidget):
                     )
                 )
                 label.setTextFormat(Qt.TextFormat.RichText)
-                label.setStyleSheet(f"color: {_SEVERITY_COLOURS[finding.severity]};")
+                label.setStyleSheet(tone_style(_SEVERITY_TONES[finding.severity]))
                 self.finding_labels.append(label)
         else:
             self.finding_labels = [_sentence(tr("No problems found with the placements."))]

@@ -20,6 +20,7 @@ from assessor_app.services.dashboard_queries import (
 )
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.roles import Actor, PermissionDenied
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.models.apprentice_table_model import RAG_COLOURS, rag_label, status_label
 from assessor_app.ui.models.column_table_model import Column
 from assessor_app.ui.pages.organisations_page import heading_label
@@ -137,7 +138,7 @@ class CohortTileWidget(QFrame):
             else tr("Nobody at risk")
         )
         self.risk_label.setStyleSheet(
-            "color: #8a1f24; font-weight: bold;" if tile.at_risk else "color: #1e5c30;"
+            tone_style(Tone.BAD, bold=True) if tile.at_risk else tone_style(Tone.GOOD)
         )
         layout = QVBoxLayout(self)
         layout.addWidget(name)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from assessor_app.domain.dates import format_date, format_period
+from assessor_app.ui.colours import Tone, muted_colour, tone_colour
 from assessor_app.ui.qt import (
     QColor,
     QPainter,
@@ -30,10 +31,8 @@ _FILLS = (
     (QColor("#ece1f4"), QColor("#7a5499")),
     (QColor("#dff0f0"), QColor("#3f8585")),
 )
-_TODAY = QColor("#b3261e")
 _TRACK = QColor("#eef0f3")
-_TEXT = QColor("#1f2328")
-_MUTED = QColor("#59606a")
+_TEXT = QColor("#1f2328")  # on the pale fills, in any theme
 
 _BAR_TOP = 18  # room above the bar for the "Today" marker
 _BAR_HEIGHT = 34
@@ -101,7 +100,7 @@ class PlacementStrip(QWidget):
         painter.setBrush(_TRACK)
         painter.drawRoundedRect(bar, 4, 4)
         if self._first is None or self._last is None:
-            painter.setPen(_MUTED)
+            painter.setPen(_TEXT)
             painter.drawText(bar, Qt.AlignmentFlag.AlignCenter, tr("No placements scheduled"))
             return
         metrics = painter.fontMetrics()
@@ -120,13 +119,13 @@ class PlacementStrip(QWidget):
             )
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, name)
         # The programme's first and last days under the bar.
-        painter.setPen(_MUTED)
+        painter.setPen(muted_colour())
         axis = QRectF(left, bar.bottom() + 2, width, _AXIS_HEIGHT)
         painter.drawText(axis, Qt.AlignmentFlag.AlignLeft, format_date(self._first))
         painter.drawText(axis, Qt.AlignmentFlag.AlignRight, format_date(self._last))
         if self._first <= self._today <= self._last:
             x = self._x(self._today, left, width)
-            painter.setPen(QPen(_TODAY, 2))
+            painter.setPen(QPen(QColor(tone_colour(Tone.BAD)), 2))
             painter.drawLine(int(x), int(bar.top()) - 4, int(x), int(bar.bottom()) + 4)
             label = tr("Today")
             label_width = metrics.horizontalAdvance(label)

@@ -21,6 +21,7 @@ from assessor_app.services.progress_queries import try_unit_choice
 from assessor_app.services.roles import Actor, PermissionDenied
 from assessor_app.services.unit_choice_queries import UnitChoice, unit_choice
 from assessor_app.store.database import Database
+from assessor_app.ui.colours import Tone, tone_colour, tone_style
 from assessor_app.ui.models.sort_proxy import SortFilterProxy
 from assessor_app.ui.models.unit_choice_model import UnitChoiceModel
 from assessor_app.ui.qt import (
@@ -42,6 +43,7 @@ from assessor_app.ui.qt import (
 )
 from assessor_app.ui.workers import run_task
 
+# The banner's own colours: dark text on a pale fill, the same in any theme.
 GOOD = "#1e5c30"
 GOOD_BACKGROUND = "#e3f4e6"
 BAD = "#8a1f24"
@@ -119,7 +121,7 @@ class _CreditLine:
         met, words = rule_state(self.rule, have)
         self.value.setText(tr("{have} / {limit}").format(have=have, limit=limit_text(self.rule)))
         self.state.setText(words)
-        style = f"QLabel {{ color: {GOOD if met else BAD}; font-weight: bold; }}"
+        style = f"QLabel {{ {tone_style(Tone.GOOD if met else Tone.BAD, bold=True)} }}"
         self.value.setStyleSheet(style)
         self.state.setStyleSheet(style)
 
@@ -515,11 +517,11 @@ class SelectionEditor(QWidget):
         _clear(self._findings_box)
         for finding in verdict.errors:
             self._findings_box.addWidget(
-                _sentence(tr("✗ {text}").format(text=finding.message), BAD)
+                _sentence(tr("✗ {text}").format(text=finding.message), tone_colour(Tone.BAD))
             )
         for finding in verdict.warnings:
             self._findings_box.addWidget(
-                _sentence(tr("! {text}").format(text=finding.message), CAUTION)
+                _sentence(tr("! {text}").format(text=finding.message), tone_colour(Tone.CAUTION))
             )
         if not verdict.findings:
             self._findings_box.addWidget(_sentence(tr("Nothing: every rule is met.")))
@@ -543,7 +545,10 @@ class SelectionEditor(QWidget):
     def _show_what_if(self) -> None:
         _clear(self._what_if_box)
         self._what_if_box.addWidget(
-            _sentence(tr("What if… Nothing here is saved; leave What if… to go back."), CAUTION)
+            _sentence(
+                tr("What if… Nothing here is saved; leave What if… to go back."),
+                tone_colour(Tone.CAUTION),
+            )
         )
         result = self._what_if
         choice = self._choice
@@ -557,7 +562,7 @@ class SelectionEditor(QWidget):
                     tr("Signed-off units that would be dropped: {units}.").format(
                         units="; ".join(labels)
                     ),
-                    BAD,
+                    tone_colour(Tone.BAD),
                 )
             )
         if result.orphaned_evidence:
@@ -566,7 +571,7 @@ class SelectionEditor(QWidget):
                     tr("Pieces of accepted evidence that would stop counting: {count}.").format(
                         count=len(result.orphaned_evidence)
                     ),
-                    BAD,
+                    tone_colour(Tone.BAD),
                 )
             )
         self._what_if_box.addWidget(_sentence(result.summary))
@@ -575,7 +580,7 @@ class SelectionEditor(QWidget):
         self._message_is_error = error and bool(text)
         self.message_label.setText(text)
         self.message_label.setStyleSheet(
-            f"QLabel {{ color: {BAD}; font-weight: bold; }}" if self._message_is_error else ""
+            f"QLabel {{ {tone_style(Tone.BAD, bold=True)} }}" if self._message_is_error else ""
         )
 
     def _update_buttons(self) -> None:
