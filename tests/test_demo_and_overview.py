@@ -13,7 +13,7 @@ from assessor_app.cli import main
 from assessor_app.domain.schedule import ScheduleCode
 from assessor_app.paths import AppPaths
 from assessor_app.services import passwords
-from assessor_app.services.app_settings import change_setting, get_settings
+from assessor_app.services.app_settings import change_setting, change_settings, get_settings
 from assessor_app.services.apprentice_queries import (
     apprentice_history,
     apprentice_overview,
@@ -200,6 +200,26 @@ def test_settings_change_the_checks(db):
     with pytest.raises(PermissionDenied):
         change_setting(db, Actor(None, "t", Role.TUTOR), "placement_notice_weeks", 2)
     assert get_settings(db)["placement_notice_weeks"] == 6
+
+
+def test_the_lock_can_be_set_to_never_and_defaults_to_ten_minutes(db):
+    assert get_settings(db)["lock_after_minutes"] == 10
+    change_setting(db, ADMIN, "lock_after_minutes", 0)  # 0: never lock
+    assert get_settings(db)["lock_after_minutes"] == 0
+    with pytest.raises(FieldError, match=r"between 0 \(never\) and 240, not -1") as refused:
+        change_setting(db, ADMIN, "lock_after_minutes", -1)
+    assert refused.value.field == "lock_after_minutes"
+    assert get_settings(db)["lock_after_minutes"] == 0
+
+
+def test_several_settings_are_saved_all_or_none(db):
+    with pytest.raises(FieldError) as refused:
+        change_settings(db, ADMIN, {"placement_notice_weeks": 6, "backups_to_keep": 0})
+    assert refused.value.field == "backups_to_keep"
+    assert get_settings(db)["placement_notice_weeks"] == 4  # nothing half-saved
+    assert change_settings(db, ADMIN, {"placement_notice_weeks": 6, "backups_to_keep": 14}) == [
+        "placement_notice_weeks"  # the other was already 14: no change to audit
+    ]
 
 
 def test_the_cohort_view_puts_risks_and_waiting_work_first(demo):

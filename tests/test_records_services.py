@@ -11,21 +11,27 @@ import pytest
 from conftest import apprentice_input
 from sqlalchemy import func, select
 
+from assessor_app.services.apprentice_queries import apprentice_history
 from assessor_app.services.apprentices import (
     change_status,
     choose_units,
     enrol_apprentice,
     update_apprentice,
 )
-from assessor_app.services.errors import FieldError, StaleEdit
+from assessor_app.services.errors import FieldError, ServiceError, StaleEdit
+from assessor_app.services.evidence import EvidenceInput, record_evidence
 from assessor_app.services.organisations import OrganisationInput, add_setting, create_organisation
 from assessor_app.services.placements import (
     PlacementInput,
+    cancel_placement,
     record_notice_sent,
     record_placement_outcome,
     schedule_placement,
+    update_placement,
 )
+from assessor_app.services.planner_queries import placement_details
 from assessor_app.services.roles import Actor, PermissionDenied, Role
+from assessor_app.services.unit_plans import plan_unit
 from assessor_app.store import models
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
@@ -224,3 +230,171 @@ def test_duplicate_names_are_refused(db, world):
         )
     with pytest.raises(FieldError, match="already has a setting called 'Oak Lodge'"):
         add_setting(db, COORDINATOR, world["council"], "oak lodge", "residential_home")
+
+
+# Correcting and cancelling a placement
+
+
+@pytest.fixture
+def placed(db, world):
+    """An apprentice at the council's home for the first quarter of 2026."""
+    apprentice = enrol_apprentice(db, COORDINATOR, apprentice_input(world))
+    placement = schedule_placement(
+        db,
+        COORDINATOR,
+        PlacementInput(apprentice, world["home"], date(2026, 1, 5), date(2026, 4, 4)),
+    )
+    return apprentice, placement
+
+
+def version_of(db, placement):
+    return placement_details(db, COORDINATOR, placement).version
+
+
+def test_correcting_a_placement_changes_it_and_audits_old_and_new(db, world, placed):
+    apprentice, placement = placed
+    record_notice_sent(db, COORDINATOR, placement, date(2025, 12, 1))
+    update_placement(
+        db,
+        COORDINATOR,
+        placement,
+        PlacementInput(
+            apprentice,
+            world["ward"],
+            date(2026, 1, 12),
+            date(2026, 4, 4),
+            mentor_name="Jo Khan",
+            notice_sent_on=date(2025, 12, 1),
+        ),
+        expected_version=version_of(db, placement),
+    )
+    details = placement_details(db, COORDINATOR, placement)
+    assert (details.host, details.start_date, details.mentor_name) == (
+        "Royal Shire Hospital NHS Trust",
+        date(2026, 1, 12),
+        "Jo Khan",
+    )
+    assert details.notice_sent_on == date(2025, 12, 1)
+    [entry] = entries(db, "placement.update")
+    assert json.loads(entry.detail)["changes"]["start_date"] == ["2026-01-05", "2026-01-12"]
+
+
+def test_a_stale_placement_edit_is_refused_and_changes_nothing(db, world, placed):
+    apprentice, placement = placed
+    opened = version_of(db, placement)
+    record_notice_sent(db, ADMIN, placement, date(2025, 12, 1))
+    with pytest.raises(StaleEdit, match="admin saved this placement at"):
+        update_placement(
+            db,
+            COORDINATOR,
+            placement,
+            PlacementInput(apprentice, world["ward"], date(2026, 1, 5), date(2026, 4, 4)),
+            expected_version=opened,
+        )
+    assert placement_details(db, COORDINATOR, placement).host == "Shire County Council"
+    assert entries(db, "placement.update") == []
+
+
+def test_a_placement_cannot_be_moved_to_another_apprentice(db, world, placed):
+    _apprentice, placement = placed
+    other = enrol_apprentice(
+        db, COORDINATOR, apprentice_input(world, uln="9999999999", given_name="Alex")
+    )
+    with pytest.raises(FieldError, match="stays with its apprentice") as refused:
+        update_placement(
+            db,
+            COORDINATOR,
+            placement,
+            PlacementInput(other, world["home"], date(2026, 1, 5), date(2026, 4, 4)),
+        )
+    assert refused.value.field == "apprentice_id"
+
+
+def test_correcting_dates_keeps_a_setting_that_stopped_taking_placements(db, world, placed):
+    apprentice, placement = placed
+    with db.transaction() as session:
+        session.get(models.Setting, world["home"]).active = False
+    update_placement(
+        db,
+        COORDINATOR,
+        placement,
+        PlacementInput(apprentice, world["home"], date(2026, 1, 5), date(2026, 3, 31)),
+    )
+    assert placement_details(db, COORDINATOR, placement).end_date == date(2026, 3, 31)
+    # A new placement there is refused, as before.
+    with pytest.raises(FieldError) as refused:
+        schedule_placement(
+            db,
+            COORDINATOR,
+            PlacementInput(apprentice, world["home"], date(2026, 4, 5), date(2026, 7, 4)),
+        )
+    assert refused.value.field == "setting_id"
+
+
+def test_cancelling_a_placement_removes_it_and_unplans_its_units(db, world, placed):
+    apprentice, placement = placed
+    plan_unit(db, COORDINATOR, apprentice, "A4", placement)
+    assert placement_details(db, COORDINATOR, placement).planned_units == ("A4",)
+    unplanned = cancel_placement(
+        db, COORDINATOR, placement, expected_version=version_of(db, placement)
+    )
+    assert unplanned == ("A4",)
+    assert count(db, models.Placement) == 0
+    assert count(db, models.UnitPlan) == 0
+    [entry] = entries(db, "placement.cancel")
+    detail = json.loads(entry.detail)
+    assert detail["before"]["start_date"] == "2026-01-05"  # the record of it is kept
+    assert detail["unplanned_units"] == ["A4"]
+    assert (entry.entity, entry.entity_id, detail["placement"]) == (
+        "apprentice",
+        str(apprentice),
+        placement,
+    )
+    # The apprentice's history still says what happened to it.
+    assert apprentice_history(db, COORDINATOR, apprentice)[0].action == "placement.cancel"
+
+
+def test_a_placement_with_evidence_on_it_is_not_cancelled(db, world, placed):
+    apprentice, placement = placed
+    record_evidence(
+        db,
+        TUTOR,
+        EvidenceInput(
+            apprentice,
+            date(2026, 2, 10),
+            "observation",
+            "Supporting a resident at breakfast",
+            placement_id=placement,
+            coverage=[("A4", None)],
+        ),
+        today=date(2026, 2, 10),
+    )
+    with pytest.raises(ServiceError, match="Evidence is recorded on this placement"):
+        cancel_placement(db, COORDINATOR, placement)
+    assert count(db, models.Placement) == 1
+    assert entries(db, "placement.cancel") == []
+
+
+def test_a_placement_with_an_appraisal_is_not_cancelled(db, world, placed):
+    _apprentice, placement = placed
+    record_placement_outcome(
+        db,
+        COORDINATOR,
+        placement,
+        review_meeting_on=None,
+        appraisal_received_on=date(2026, 4, 3),
+    )
+    with pytest.raises(ServiceError, match="took place and is kept"):
+        cancel_placement(db, COORDINATOR, placement)
+    assert count(db, models.Placement) == 1
+
+
+def test_cancelling_needs_the_right_role_and_a_current_version(db, world, placed):
+    _apprentice, placement = placed
+    with pytest.raises(PermissionDenied):
+        cancel_placement(db, TUTOR, placement)
+    opened = version_of(db, placement)
+    record_notice_sent(db, ADMIN, placement, date(2025, 12, 1))
+    with pytest.raises(StaleEdit):
+        cancel_placement(db, COORDINATOR, placement, expected_version=opened)
+    assert count(db, models.Placement) == 1

@@ -1,5 +1,6 @@
 """The Cohorts page (cohort list, planner grid with schedule findings, proposing a
-rotation, scheduling a placement, recording notice) and the host view."""
+rotation, scheduling, correcting and cancelling a placement, recording notice) and
+the host view."""
 
 from __future__ import annotations
 
@@ -13,8 +14,13 @@ from assessor_app.services.apprentice_queries import cohort_schedule_findings
 from assessor_app.services.apprentices import enrol_apprentice
 from assessor_app.services.choice_lists import placement_choices
 from assessor_app.services.host_queries import host_occupancy
-from assessor_app.services.placements import PlacementInput, schedule_placement
-from assessor_app.services.planner_queries import cohort_rows
+from assessor_app.services.placements import (
+    PlacementInput,
+    record_notice_sent,
+    record_placement_outcome,
+    schedule_placement,
+)
+from assessor_app.services.planner_queries import cohort_rows, placement_details
 from assessor_app.services.roles import Actor, Role
 from assessor_app.ui import workers
 from assessor_app.ui.dialogs.cohort_dialog import CohortDialog
@@ -23,7 +29,7 @@ from assessor_app.ui.models.column_table_model import WARNING_COLOURS
 from assessor_app.ui.models.planner_model import PlannerModel
 from assessor_app.ui.pages.cohorts_page import CohortsPage
 from assessor_app.ui.pages.placements_page import PlacementsPage
-from assessor_app.ui.qt import QBrush, QDate, QDialog, Qt
+from assessor_app.ui.qt import QBrush, QDate, QDialog, QInputDialog, QMessageBox, Qt
 
 COORDINATOR = Actor(None, "coord", Role.COORDINATOR)
 TUTOR = Actor(None, "tutor", Role.TUTOR)
@@ -233,6 +239,159 @@ def test_schedule_placement_marks_a_bad_field_and_saves_a_good_one(
     assert model.data(model.index(1, 2)) == "Royal Shire Hospital NHS Trust\nWard 7 (elderly care)"
 
 
+def choose_setting(dialog: PlacementDialog, starting: str) -> None:
+    dialog.setting_combo.setCurrentIndex(
+        dialog.setting_combo.findText(starting, Qt.MatchFlag.MatchStartsWith)
+    )
+
+
+def test_editing_from_the_planner_moves_the_placement_and_updates_the_findings(
+    qtbot, monkeypatch, cohorts_page, db, crowded
+):
+    model = cohorts_page.planner_model
+    over_capacity = [f for f in cohorts_page.findings_table.shown() if "Move 1" in f.message]
+    assert over_capacity  # three at a home that takes two
+
+    def move(dialog: PlacementDialog) -> None:
+        # The form opens with the placement as it is.
+        assert dialog.windowTitle() == "Edit placement: Amy Smith"
+        assert not dialog.apprentice_combo.isEnabled()
+        assert dialog.setting_combo.currentText() == "Shire County Council – Oak Lodge"
+        assert dialog.start_edit.date() == QDate(2026, 1, 5)
+        assert dialog.end_edit.date() == QDate(2026, 4, 4)
+        choose_setting(dialog, "Royal")
+        dialog.start_edit.setDate(QDate(2026, 4, 6))
+        dialog.end_edit.setDate(QDate(2026, 7, 3))
+
+    seen = accept_on_exec(monkeypatch, PlacementDialog, move)
+    cohorts_page.planner.setCurrentIndex(model.index(0, 1))
+    cohorts_page.planner.activated.emit(model.index(0, 1))  # a double-click on the cell
+    assert seen[0].result() == QDialog.DialogCode.Accepted
+    assert model.data(model.index(0, 1)) == "—"
+    assert model.data(model.index(0, 2)) == "Royal Shire Hospital NHS Trust\nWard 7 (elderly care)"
+    assert cohorts_page.planner.currentIndex() == model.index(0, 2)  # followed it
+    assert cohorts_page.status_label.text().startswith(
+        "Placement changed: Amy Smith at Royal Shire Hospital NHS Trust (Ward 7 (elderly care))"
+    )
+    messages = [f.message for f in cohorts_page.findings_table.shown()]
+    assert not [m for m in messages if "Move 1" in m]  # the home is no longer over capacity
+    assert model.data(model.index(1, 1), Qt.ItemDataRole.BackgroundRole) != QBrush(
+        WARNING_COLOURS[0]
+    )
+
+
+def test_a_stale_edit_shows_why_and_keeps_what_was_typed(
+    qtbot, monkeypatch, cohorts_page, db, crowded
+):
+    placement = placement_choices(db, COORDINATOR, crowded[0])[0]
+
+    def someone_else_saves_first(dialog: PlacementDialog) -> None:
+        choose_setting(dialog, "Royal")
+        dialog.mentor_edit.setText("Jo Khan")
+        record_notice_sent(db, Actor(None, "pat", Role.ADMIN), placement.id, date(2025, 12, 1))
+
+    seen = accept_on_exec(monkeypatch, PlacementDialog, someone_else_saves_first)
+    cohorts_page.planner.setCurrentIndex(cohorts_page.planner_model.index(0, 1))
+    cohorts_page.edit_placement_button.click()
+    dialog = seen[0]
+    assert dialog.result() == 0  # not closed
+    assert dialog.message.isVisibleTo(dialog)
+    assert "pat saved this placement at" in dialog.message.text()
+    assert "Your changes are kept in the form" in dialog.message.text()
+    assert dialog.mentor_edit.text() == "Jo Khan"
+    assert dialog.setting_combo.currentText().startswith("Royal")
+    saved = placement_details(db, COORDINATOR, placement.id)
+    assert (saved.host, saved.mentor_name) == ("Shire County Council", "")
+
+
+def test_a_cell_with_two_placements_asks_which_to_edit(
+    qtbot, monkeypatch, cohorts_page, db, world, crowded
+):
+    schedule_placement(
+        db, COORDINATOR, PlacementInput(crowded[0], world["ward"], date(2026, 2, 2), MARCH_END)
+    )
+    cohorts_page.load_plan()
+    cohorts_page.planner.setCurrentIndex(cohorts_page.planner_model.index(0, 1))
+    offered = []
+
+    def pick_second(parent, title, label, items, current, editable):
+        offered.extend(items)
+        return items[1], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick_second)
+    seen = accept_on_exec(monkeypatch, PlacementDialog)
+    cohorts_page.edit_placement()
+    assert len(offered) == 2
+    assert offered[1].startswith("Amy Smith at Royal Shire Hospital NHS Trust")
+    assert seen[0].setting_combo.currentText().startswith("Royal")
+    assert seen[0].start_edit.date() == QDate(2026, 2, 2)
+
+
+def test_cancelling_a_placement_asks_first_then_removes_it(
+    qtbot, monkeypatch, cohorts_page, db, crowded
+):
+    model = cohorts_page.planner_model
+    cohorts_page.planner.setCurrentIndex(model.index(0, 1))
+    asked = []
+
+    def answer(reply):
+        def question(parent, title, text, *rest):
+            asked.append(text)
+            return reply
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    cohorts_page.cancel_placement_button.click()
+    assert asked[0].startswith("Cancel this placement?\nAmy Smith at Shire County Council")
+    assert len(placement_choices(db, COORDINATOR, crowded[0])) == 1  # kept
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    cohorts_page.cancel_placement_button.click()
+    assert placement_choices(db, COORDINATOR, crowded[0]) == []
+    assert model.data(model.index(0, 1)) == "—"
+    assert cohorts_page.status_label.text().startswith("Placement cancelled: Amy Smith")
+    messages = [f.message for f in cohorts_page.findings_table.shown()]
+    assert not [m for m in messages if "Move 1" in m]  # two left at a home that takes two
+
+
+def test_a_placement_that_took_place_is_not_cancelled(
+    qtbot, monkeypatch, cohorts_page, db, crowded
+):
+    placement = placement_choices(db, COORDINATOR, crowded[0])[0]
+    record_placement_outcome(
+        db, COORDINATOR, placement.id, review_meeting_on=None, appraisal_received_on=MARCH_END
+    )
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked anyway"))
+    cohorts_page.planner.setCurrentIndex(cohorts_page.planner_model.index(0, 1))
+    cohorts_page.cancel_placement()
+    assert "took place and is kept" in told[0]
+    assert len(placement_choices(db, COORDINATOR, crowded[0])) == 1
+
+
+def test_the_host_view_edits_the_chosen_placement(qtbot, monkeypatch, db, world, crowded):
+    page = PlacementsPage(db, COORDINATOR)
+    qtbot.addWidget(page)
+    page.show_period(date(2026, 2, 1), date(2026, 2, 28))
+    page.hosts.select_where("Shire County Council", lambda h: h.name)
+    assert not page.edit_button.isEnabled()  # nobody chosen yet
+    page.placed.select_where("Ben Smith", lambda r: r.placed.name)
+    assert page.edit_button.isEnabled()
+
+    def shorten(dialog: PlacementDialog) -> None:
+        assert dialog.apprentice_combo.currentText() == "Ben Smith"
+        dialog.end_edit.setDate(QDate(2026, 3, 20))
+
+    accept_on_exec(monkeypatch, PlacementDialog, shorten)
+    page.edit_button.click()
+    ben = [r for r in page.placed.shown() if r.placed.name == "Ben Smith"]
+    assert ben[0].placed.end == date(2026, 3, 20)
+    assert page.placed.current_record().placed.name == "Ben Smith"  # still chosen
+    assert page.status_label.text().startswith("Placement changed: Ben Smith")
+
+
 def test_propose_rotation_shows_the_plan_and_schedules_it_on_confirm(qtbot, monkeypatch, db, world):
     ids = [enrol(db, world, given) for given in ("Amy", "Ben")]
     page = CohortsPage(db, COORDINATOR)
@@ -300,9 +459,14 @@ def test_a_tutor_sees_the_plan_but_not_the_coordinators_buttons(qtbot, db, world
         page.edit_button,
         page.propose_button,
         page.schedule_button,
+        page.edit_placement_button,
+        page.cancel_placement_button,
         page.notice_button,
     ):
         assert button.isHidden()
+    hosts = PlacementsPage(db, TUTOR)
+    qtbot.addWidget(hosts)
+    assert hosts.edit_button.isHidden() and hosts.cancel_button.isHidden()
 
 
 def test_nobody_signed_in_sees_no_cohorts(qtbot, db, world):

@@ -20,6 +20,11 @@ class SettingSpec:
     label: str
     minimum: int
     maximum: int
+    zero_means: str = ""  # what 0 stands for, when it is not a number of anything
+
+
+# What "never" is called where a setting's form shows a 0 that means it.
+NEVER = "Never"
 
 
 SETTINGS: dict[str, SettingSpec] = {
@@ -30,7 +35,14 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("review_interval_weeks", 12, "Weeks between progress reviews", 1, 52),
         SettingSpec("off_the_job_percent", 20, "Off-the-job training (% of paid hours)", 1, 100),
         SettingSpec("placement_gap_days", 7, "Longest gap between placements (days)", 0, 90),
-        SettingSpec("lock_after_minutes", 10, "Lock the window after inactivity (minutes)", 1, 240),
+        SettingSpec(
+            "lock_after_minutes",
+            10,
+            "Lock the window after inactivity (minutes)",
+            0,
+            240,
+            zero_means=NEVER,
+        ),
         SettingSpec("max_attachment_mb", 50, "Largest evidence file (MB)", 1, 2000),
         SettingSpec("minimum_programme_months", 12, "Minimum programme length (months)", 1, 60),
         SettingSpec("backups_to_keep", 14, "Automatic backups to keep", 1, 365),
@@ -46,27 +58,55 @@ def get_settings(db: Database) -> dict[str, int]:
     values = {key: spec.default for key, spec in SETTINGS.items()}
     with db.reading() as session:
         for row in session.scalars(select(AppSetting)):
-            if row.key in SETTINGS and row.value.lstrip("-").isdigit():
-                values[row.key] = int(row.value)
+            stored = _stored(row.value) if row.key in SETTINGS else None
+            if stored is not None:
+                values[row.key] = stored
     return values
 
 
 def change_setting(db: Database, actor: Actor, key: str, value: int) -> None:
+    change_settings(db, actor, {key: value})
+
+
+def change_settings(db: Database, actor: Actor, values: dict[str, int]) -> list[str]:
+    """Save several settings at once, all or none; each one that changed gets an
+    audit entry. Returns the keys that changed."""
     actor.require(Permission.CHANGE_SETTINGS)
-    spec = SETTINGS.get(key)
-    if spec is None:
-        raise FieldError(key, f"There is no setting called '{key}'.")
-    if not spec.minimum <= value <= spec.maximum:
-        raise FieldError(
-            key, f"{spec.label} must be between {spec.minimum} and {spec.maximum}, not {value}."
-        )
+    for key, value in values.items():
+        spec = SETTINGS.get(key)
+        if spec is None:
+            raise FieldError(key, f"There is no setting called '{key}'.")
+        if not spec.minimum <= value <= spec.maximum:
+            never = f" ({spec.zero_means.lower()})" if spec.zero_means else ""
+            raise FieldError(
+                key,
+                f"{spec.label} must be between {spec.minimum}{never} and {spec.maximum}, "
+                f"not {value}.",
+            )
+    changed: list[str] = []
     with db.transaction() as session:
-        row = session.get(AppSetting, key)
-        before = int(row.value) if row is not None else spec.default
-        if row is None:
-            session.add(AppSetting(key=key, value=str(value)))
-        else:
-            row.value = str(value)
-        audit.record(
-            session, actor, "settings.change", "app_setting", key, changes={key: [before, value]}
-        )
+        for key, value in values.items():
+            row = session.get(AppSetting, key)
+            before = _stored(row.value) if row is not None else None
+            if before is None:
+                before = SETTINGS[key].default
+            if before == value:
+                continue  # unchanged: nothing written, nothing to audit
+            if row is None:
+                session.add(AppSetting(key=key, value=str(value)))
+            else:
+                row.value = str(value)
+            changed.append(key)
+            audit.record(
+                session,
+                actor,
+                "settings.change",
+                "app_setting",
+                key,
+                changes={key: [before, value]},
+            )
+    return changed
+
+
+def _stored(text: str) -> int | None:
+    return int(text) if text.lstrip("-").isdigit() else None

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessor_app.services import audit, validation
-from assessor_app.services.errors import FieldError
+from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.records import (
     assign,
     changes,
@@ -19,7 +20,7 @@ from assessor_app.services.records import (
 )
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
-from assessor_app.store.models import Apprentice, Placement, Setting
+from assessor_app.store.models import Apprentice, Evidence, Placement, Setting, Unit, UnitPlan
 
 _FIELDS = (
     "apprentice_id",
@@ -48,15 +49,27 @@ class PlacementInput:
     notice_sent_on: date | None = None
 
 
-def _values(session: Session, data: PlacementInput) -> dict[str, object]:
+def _values(
+    session: Session, data: PlacementInput, current: Placement | None = None
+) -> dict[str, object]:
+    """The row's values from the form; `current` is the placement being edited."""
+    if current is not None and data.apprentice_id != current.apprentice_id:
+        raise FieldError(
+            "apprentice_id",
+            "A placement stays with its apprentice: cancel it and schedule one for the other "
+            "apprentice instead.",
+        )
     apprentice = session.get(Apprentice, data.apprentice_id)
     if apprentice is None:
         raise FieldError("apprentice_id", "Choose the apprentice for this placement.")
     ensure_processing_allowed(apprentice)
     setting = session.get(Setting, data.setting_id)
-    if setting is None or not setting.active:
+    # Correcting the dates of a placement at a setting (or host) that has since
+    # stopped taking placements keeps it there; only a new choice must be open.
+    kept = current is not None and setting is not None and setting.id == current.setting_id
+    if setting is None or not (setting.active or kept):
         raise FieldError("setting_id", "Choose the setting (ward, home or unit) of the placement.")
-    if not setting.organisation.is_host:
+    if not setting.organisation.is_host and not kept:
         raise FieldError(
             "setting_id",
             f"{setting.organisation.name} is not marked as a placement host; mark it as a host "
@@ -127,11 +140,13 @@ def update_placement(
     *,
     expected_version: int | None = None,
 ) -> int:
+    """Correct a scheduled placement (where, when, days, hours, contacts); the new
+    schedule's findings show with it, as when it was scheduled."""
     actor.require(Permission.SCHEDULE_PLACEMENTS)
     with db.transaction() as session:
         row = load_for_edit(session, Placement, placement_id, "placement", expected_version)
         before = snapshot(row, _FIELDS)
-        assign(row, _values(session, data))
+        assign(row, _values(session, data, row))
         session.flush()
         audit.record(
             session,
@@ -143,6 +158,75 @@ def update_placement(
             changes=changes(before, snapshot(row, _FIELDS)),
         )
         return row.version
+
+
+def cancel_refusal(evidence_count: int, outcome_recorded: bool) -> str | None:
+    """Why a placement cannot be cancelled, or None when it can: one that has
+    evidence or an outcome recorded took place, and the record of it is kept."""
+    if evidence_count:
+        return (
+            f"Evidence is recorded on this placement ({evidence_count} in all), so it is kept "
+            "with the evidence. Correct its dates or host instead, or first choose another "
+            "placement on that evidence."
+        )
+    if outcome_recorded:
+        return (
+            "A review meeting or appraisal is recorded for this placement, so it took place "
+            "and is kept. Correct its dates or host instead."
+        )
+    return None
+
+
+def outcome_recorded(row: Placement) -> bool:
+    return bool(row.review_meeting_on or row.appraisal_received_on or row.appraisal_summary.strip())
+
+
+def cancel_placement(
+    db: Database,
+    actor: Actor,
+    placement_id: int,
+    *,
+    expected_version: int | None = None,
+) -> tuple[str, ...]:
+    """Remove a placement that will not take place. Units planned in it become
+    unplanned; the refs of those units are returned. The audit entry keeps every
+    value the placement had."""
+    actor.require(Permission.SCHEDULE_PLACEMENTS)
+    with db.transaction() as session:
+        row = load_for_edit(session, Placement, placement_id, "placement", expected_version)
+        evidence = session.scalar(
+            select(func.count(Evidence.id)).where(Evidence.placement_id == row.id)
+        )
+        refusal = cancel_refusal(int(evidence or 0), outcome_recorded(row))
+        if refusal is not None:
+            raise ServiceError(refusal)
+        plans = session.execute(
+            select(UnitPlan, Unit.ref)
+            .join(Unit, Unit.id == UnitPlan.unit_id)
+            .where(UnitPlan.placement_id == row.id)
+            .order_by(Unit.position, Unit.ref)
+        ).all()
+        for plan, _ref in plans:
+            session.delete(plan)
+        session.flush()  # the plans point at the placement: they go first
+        before = snapshot(row, _FIELDS + _OUTCOME_FIELDS)
+        apprentice_id = row.apprentice_id
+        session.delete(row)
+        session.flush()
+        unplanned = tuple(ref for _plan, ref in plans)
+        # Filed under the apprentice: the placement's own id no longer leads anywhere,
+        # and the apprentice's history should still say what happened to it.
+        audit.record(
+            session,
+            actor,
+            "placement.cancel",
+            "apprentice",
+            apprentice_id,
+            placement=placement_id,
+            before=before,
+            unplanned_units=list(unplanned),
+        )
+        return unplanned
 
 
 def record_notice_sent(

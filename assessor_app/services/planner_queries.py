@@ -1,5 +1,6 @@
 """Read-only lists for the Cohorts page: each cohort with the values its form edits,
-and the organisations a cohort can name as employer or training provider."""
+the organisations a cohort can name as employer or training provider, and one
+placement with the values its form edits."""
 
 from __future__ import annotations
 
@@ -10,9 +11,20 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from assessor_app.services.errors import NotFound
+from assessor_app.services.placements import outcome_recorded
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
-from assessor_app.store.models import Apprentice, Cohort, Organisation
+from assessor_app.store.models import (
+    Apprentice,
+    Cohort,
+    Evidence,
+    Organisation,
+    Placement,
+    Setting,
+    Unit,
+    UnitPlan,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,28 @@ class OrganisationChoice:
 class CohortFormChoices:
     employers: tuple[OrganisationChoice, ...]
     providers: tuple[OrganisationChoice, ...]
+
+
+@dataclass(frozen=True)
+class PlacementDetails:
+    id: int
+    apprentice_id: int
+    apprentice: str
+    setting_id: int
+    host: str
+    setting: str
+    setting_open: bool  # the setting and its host still take placements
+    start_date: date
+    end_date: date
+    working_days: str
+    hours_per_week: Decimal | None
+    mentor_name: str
+    line_manager_name: str
+    notice_sent_on: date | None
+    outcome_recorded: bool  # a review meeting or appraisal: it took place
+    evidence_count: int
+    planned_units: tuple[str, ...]  # refs of units planned to be evidenced in it
+    version: int
 
 
 def cohort_rows(db: Database, actor: Actor) -> list[CohortRow]:
@@ -104,4 +138,50 @@ def cohort_form_choices(db: Database, actor: Actor) -> CohortFormChoices:
                 if o.is_employer or o.is_training_agency
             ),
             tuple(OrganisationChoice(o.id, o.name) for o in orgs if o.is_training_provider),
+        )
+
+
+def placement_details(db: Database, actor: Actor, placement_id: int) -> PlacementDetails:
+    """One placement as its edit form and the cancel question need it."""
+    actor.require(Permission.VIEW_RECORDS)
+    with db.reading() as session:
+        p = session.scalars(
+            select(Placement)
+            .where(Placement.id == placement_id)
+            .options(
+                selectinload(Placement.apprentice),
+                selectinload(Placement.setting).selectinload(Setting.organisation),
+            )
+        ).first()
+        if p is None:
+            raise NotFound("That placement no longer exists; it may have been cancelled.")
+        evidence = session.scalar(
+            select(func.count(Evidence.id)).where(Evidence.placement_id == p.id)
+        )
+        planned = session.scalars(
+            select(Unit.ref)
+            .join(UnitPlan, UnitPlan.unit_id == Unit.id)
+            .where(UnitPlan.placement_id == p.id)
+            .order_by(Unit.position, Unit.ref)
+        ).all()
+        org = p.setting.organisation
+        return PlacementDetails(
+            id=p.id,
+            apprentice_id=p.apprentice_id,
+            apprentice=p.apprentice.full_name,
+            setting_id=p.setting_id,
+            host=org.name,
+            setting=p.setting.name,
+            setting_open=p.setting.active and org.active and org.is_host,
+            start_date=p.start_date,
+            end_date=p.end_date,
+            working_days=p.working_days,
+            hours_per_week=p.hours_per_week,
+            mentor_name=p.mentor_name,
+            line_manager_name=p.line_manager_name,
+            notice_sent_on=p.notice_sent_on,
+            outcome_recorded=outcome_recorded(p),
+            evidence_count=int(evidence or 0),
+            planned_units=tuple(planned),
+            version=p.version,
         )

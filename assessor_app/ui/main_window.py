@@ -9,9 +9,11 @@ from assessor_app import __version__
 from assessor_app.services.app_settings import get_settings
 from assessor_app.services.choice_lists import signed_in_name
 from assessor_app.services.roles import Permission
+from assessor_app.ui.backup_now import BackUpNow
 from assessor_app.ui.dialogs import sign_in
 from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog
 from assessor_app.ui.dialogs.password_dialog import ChangePasswordDialog
+from assessor_app.ui.dialogs.settings_dialog import SettingsDialog
 from assessor_app.ui.lock import InactivityLock
 from assessor_app.ui.pages.apprentice_page import ApprenticePage
 from assessor_app.ui.pages.apprentices_page import ApprenticesPage
@@ -207,6 +209,11 @@ class MainWindow(QMainWindow):
         self.change_password_action = QAction(tr("&Change my password…"), self)
         self.change_password_action.triggered.connect(self.change_password)
         file_menu.addAction(self.change_password_action)
+        self.settings_action = QAction(tr("Provider se&ttings…"), self)
+        self.settings_action.triggered.connect(self.change_settings)
+        file_menu.addAction(self.settings_action)
+        self.backup = BackUpNow(self, self._db)
+        file_menu.addAction(self.backup.action)
         self.lock_action = QAction(tr("&Lock now"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(lambda: self.lock.lock())
@@ -241,6 +248,8 @@ class MainWindow(QMainWindow):
         self.sign_out_action.setEnabled(actor is not None)
         self.change_password_action.setEnabled(actor is not None and actor.user_id is not None)
         self.lock_action.setEnabled(actor is not None)
+        self.settings_action.setVisible(actor is not None and actor.can(Permission.CHANGE_SETTINGS))
+        self.backup.set_actor(actor)
         self.apprentices.set_actor(actor)
         for page in (
             self.dashboard_page,
@@ -292,6 +301,15 @@ class MainWindow(QMainWindow):
         dialog = ChangePasswordDialog(self._db, self.actor, self)
         if run_dialog(dialog):
             self.statusBar().showMessage(tr("Your password was changed."), 8000)
+        dialog.deleteLater()
+
+    def change_settings(self) -> None:
+        if self.actor is None or not self.actor.can(Permission.CHANGE_SETTINGS):
+            return
+        dialog = SettingsDialog(self._db, self.actor, self)
+        if run_dialog(dialog):
+            self.lock.set_minutes(get_settings(self._db)["lock_after_minutes"])
+            self.statusBar().showMessage(tr("The settings were saved."), 8000)
         dialog.deleteLater()
 
     def sign_out(self) -> None:

@@ -25,6 +25,7 @@ _ACTIONS = {
     "evidence.submit": "Evidence submitted",
     "iqa.sample": "Sampled by the internal quality assurer",
     "off_the_job.log": "Off-the-job hours logged",
+    "placement.cancel": "Placement cancelled",
     "placement.contacts": "Placement contacts changed",
     "placement.notice_sent": "Placement notice sent",
     "placement.outcome": "Placement outcome recorded",

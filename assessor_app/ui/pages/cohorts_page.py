@@ -2,7 +2,7 @@
 the chosen cohort a grid of apprentices by placement period with the host and
 setting in each cell, cells with schedule findings coloured, and the findings
 listed below. Coordinators propose a rotation for the whole cohort, schedule a
-placement and record that a placement's notice was sent."""
+placement, correct or cancel one, and record that a placement's notice was sent."""
 
 from __future__ import annotations
 
@@ -24,11 +24,17 @@ from assessor_app.services.planner_queries import (
     cohort_form_choices,
     cohort_rows,
 )
-from assessor_app.services.report_queries import CohortSchedule, cohort_schedule
+from assessor_app.services.report_queries import CohortSchedule, ScheduleCell, cohort_schedule
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
 from assessor_app.services.rotation_planning import propose_cohort_rotation
 from assessor_app.ui.dialogs.cohort_dialog import CohortDialog
-from assessor_app.ui.dialogs.placement_dialog import NoticeDialog, PlacementDialog, RotationDialog
+from assessor_app.ui.dialogs.placement_dialog import (
+    NoticeDialog,
+    PlacementDialog,
+    PlacementEditing,
+    RotationDialog,
+    describe_placement,
+)
 from assessor_app.ui.models.column_table_model import CAUTION_COLOURS, WARNING_COLOURS, Column
 from assessor_app.ui.models.planner_model import PlannerModel
 from assessor_app.ui.pages.organisations_page import heading_label
@@ -38,6 +44,7 @@ from assessor_app.ui.qt import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QKeySequence,
     QLabel,
     QMessageBox,
@@ -135,6 +142,16 @@ class CohortsPage(QWidget):
         self.schedule_button.setToolTip(tr("Schedule one placement for an apprentice"))
         self.notice_button = QPushButton(tr("Record notice &sent…"))
         self.notice_button.setToolTip(tr("Record the day the chosen placement's notice was sent"))
+        self.edit_placement_button = QPushButton(tr("Edit place&ment…"))
+        self.edit_placement_button.setToolTip(
+            tr("Correct the chosen placement: where, when, days, hours, contacts (Ctrl+E)")
+        )
+        self.cancel_placement_button = QPushButton(tr("C&ancel placement…"))
+        self.cancel_placement_button.setToolTip(
+            tr("Remove the chosen placement from the plan, after asking (Delete)")
+        )
+        self.placement_editing = PlacementEditing(self, db, self._placement_changed, tr("Cohorts"))
+        self._keep_cell: tuple[int, frozenset[int], int] | None = None
         self.planner_model = PlannerModel(self)
         self.planner = QTableView()
         self.planner.setModel(self.planner_model)
@@ -144,9 +161,6 @@ class CohortsPage(QWidget):
         self.planner.setWordWrap(True)
         self.planner.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.planner.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.planner.setToolTip(
-            tr("Coloured cells have schedule findings; double-click a name to open the apprentice")
-        )
         self.findings_heading = QLabel()
         self.findings_table: RecordTable[ScheduleFinding] = RecordTable(FINDING_COLUMNS, stretch=1)
         self.findings_table.setObjectName("findingsTable")
@@ -165,6 +179,8 @@ class CohortsPage(QWidget):
         plan_bar.addStretch(1)
         plan_bar.addWidget(self.propose_button)
         plan_bar.addWidget(self.schedule_button)
+        plan_bar.addWidget(self.edit_placement_button)
+        plan_bar.addWidget(self.cancel_placement_button)
         plan_bar.addWidget(self.notice_button)
         plan_area = QWidget()
         plan_layout = QVBoxLayout(plan_area)
@@ -188,11 +204,20 @@ class CohortsPage(QWidget):
         self.propose_button.clicked.connect(self.propose_rotation)
         self.schedule_button.clicked.connect(self.schedule_placement)
         self.notice_button.clicked.connect(self.record_notice)
+        self.edit_placement_button.clicked.connect(self.edit_placement)
+        self.cancel_placement_button.clicked.connect(self.cancel_placement)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.load_plan())
         self.table.activated.connect(lambda _index: self.edit_cohort())
         self.planner.activated.connect(self._planner_activated)
         self.planner.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         QShortcut(QKeySequence.StandardKey.New, self, self.new_cohort)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.edit_placement)
+        QShortcut(
+            QKeySequence.StandardKey.Delete,
+            self.planner,
+            self.cancel_placement,
+            Qt.ShortcutContext.WidgetShortcut,
+        )
         self.set_actor(actor)
 
     # Who may do what
@@ -213,8 +238,24 @@ class CohortsPage(QWidget):
         schedule = self._can(Permission.SCHEDULE_PLACEMENTS)
         self.new_button.setVisible(manage)
         self.edit_button.setVisible(manage)
-        for button in (self.propose_button, self.schedule_button, self.notice_button):
+        for button in (
+            self.propose_button,
+            self.schedule_button,
+            self.edit_placement_button,
+            self.cancel_placement_button,
+            self.notice_button,
+        ):
             button.setVisible(schedule)
+        self.planner.setToolTip(
+            tr(
+                "Coloured cells have schedule findings. Double-click a name to open the "
+                "apprentice, a placement to edit it, or an empty period to schedule one."
+            )
+            if schedule
+            else tr(
+                "Coloured cells have schedule findings; double-click a name to open the apprentice"
+            )
+        )
         self.reload()
 
     def _update_buttons(self) -> None:
@@ -222,7 +263,13 @@ class CohortsPage(QWidget):
         self.edit_button.setEnabled(cohort is not None)
         self.propose_button.setEnabled(cohort is not None and self.plan is not None)
         self.schedule_button.setEnabled(cohort is not None and self._choices is not None)
-        self.notice_button.setEnabled(self.current_placement() is not None)
+        placed = bool(self.placements_here())
+        for button in (
+            self.notice_button,
+            self.edit_placement_button,
+            self.cancel_placement_button,
+        ):
+            button.setEnabled(placed)
 
     # Loading
 
@@ -300,6 +347,7 @@ class CohortsPage(QWidget):
         self._plan_loading += 1
         ticket = self._plan_loading
         cohort = self.table.current_record()
+        self._remember_cell()
         self._show_plan(None, cohort)
         if cohort is None or self._actor is None:
             return
@@ -319,6 +367,7 @@ class CohortsPage(QWidget):
     def _plan_loaded(self, ticket: int, plan: _Plan, cohort: CohortRow) -> None:
         if ticket == self._plan_loading:
             self._show_plan(plan, cohort)
+            self._restore_cell()
 
     def _plan_failed(self, ticket: int, exc: Exception) -> None:
         if ticket != self._plan_loading:
@@ -355,28 +404,75 @@ class CohortsPage(QWidget):
 
     # The planner
 
-    def current_placement(self) -> tuple[int, str] | None:
-        """The placement in the chosen planner cell, with words describing it."""
+    def placements_here(self) -> tuple[ScheduleCell, ...]:
+        """The placements in the chosen planner cell (usually one; more overlap)."""
         index = self.planner.currentIndex()
         if not index.isValid():
+            return ()
+        return self.planner_model.cells_at(index.row(), index.column())
+
+    def _described(self, cell: ScheduleCell) -> str:
+        person = self.planner_model.row_at(self.planner.currentIndex().row()).name
+        return describe_placement(person, cell.host, cell.setting, cell.start, cell.end)
+
+    def current_placement(self) -> tuple[int, str] | None:
+        """The placement in the chosen planner cell, with words describing it; when
+        the cell holds overlapping placements, the person is asked which."""
+        cells = self.placements_here()
+        if not cells:
             return None
-        cells = self.planner_model.cells_at(index.row(), index.column())
-        if len(cells) != 1:
-            return None
-        cell = cells[0]
-        person = self.planner_model.row_at(index.row()).name
-        return cell.placement_id, tr("{person} at {host} ({setting}), {start} – {end}").format(
-            person=person,
-            host=cell.host,
-            setting=cell.setting,
-            start=format_date(cell.start),
-            end=format_date(cell.end),
+        described = [self._described(cell) for cell in cells]
+        if len(cells) == 1:
+            return cells[0].placement_id, described[0]
+        chosen, ok = QInputDialog.getItem(
+            self,
+            tr("Choose a placement"),
+            tr("This period has {count} placements; which one?").format(count=len(cells)),
+            described,
+            0,
+            False,
         )
+        if not ok or chosen not in described:
+            return None
+        return cells[described.index(chosen)].placement_id, chosen
+
+    def _remember_cell(self) -> None:
+        """Note the chosen cell so the same placement is chosen after a reload."""
+        index = self.planner.currentIndex()
+        if not index.isValid() or self.planner_model.schedule is None:
+            return
+        row = self.planner_model.row_at(index.row())
+        ids = frozenset(c.placement_id for c in self.placements_here())
+        self._keep_cell = (row.apprentice_id, ids, index.column())
+
+    def _restore_cell(self) -> None:
+        kept, self._keep_cell = self._keep_cell, None
+        schedule = self.planner_model.schedule
+        if kept is None or schedule is None:
+            return
+        apprentice_id, ids, column = kept
+        for r, row in enumerate(schedule.rows):
+            if row.apprentice_id != apprentice_id:
+                continue
+            # The placement may have moved to another period: follow it there.
+            for c, cells in enumerate(row.cells, start=1):
+                if ids & {cell.placement_id for cell in cells}:
+                    column = c
+                    break
+            if column < self.planner_model.columnCount():
+                self.planner.setCurrentIndex(self.planner_model.index(r, column))
+            return
 
     def _planner_activated(self, index: AnyIndex) -> None:
-        if index.isValid() and index.column() == PlannerModel.NAME:
+        if not index.isValid():
+            return
+        if index.column() == PlannerModel.NAME:
             row = self.planner_model.row_at(index.row())
             self.open_apprentice_requested.emit(row.apprentice_id, row.name)
+        elif self.planner_model.cells_at(index.row(), index.column()):
+            self.edit_placement()
+        else:
+            self.schedule_placement()
 
     # Actions
 
@@ -472,12 +568,30 @@ class CohortsPage(QWidget):
             self.load_plan()
 
     def record_notice(self) -> None:
-        chosen = self.current_placement()
         if not self._can(Permission.SCHEDULE_PLACEMENTS) or self._actor is None:
             return
+        chosen = self.current_placement()
         if chosen is None:
             return
         placement_id, description = chosen
         dialog = NoticeDialog(self._db, self._actor, placement_id, description, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.load_plan()
+
+    def edit_placement(self) -> None:
+        if not self._can(Permission.SCHEDULE_PLACEMENTS) or self._actor is None:
+            return
+        chosen = self.current_placement()
+        if chosen is not None:
+            self.placement_editing.edit(self._actor, chosen[0])
+
+    def cancel_placement(self) -> None:
+        if not self._can(Permission.SCHEDULE_PLACEMENTS) or self._actor is None:
+            return
+        chosen = self.current_placement()
+        if chosen is not None:
+            self.placement_editing.cancel(self._actor, chosen[0])
+
+    def _placement_changed(self, message: str) -> None:
+        self.status_label.setText(message)
+        self.load_plan()

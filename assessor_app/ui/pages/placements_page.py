@@ -1,6 +1,7 @@
 """The host view: for a chosen day or period, each placement host with its busiest
 day against its capacity (over capacity marked), and who is placed at each of the
-chosen host's settings. Double-click a person to open their page."""
+chosen host's settings. Double-click a person to open their page; coordinators
+can correct or cancel the chosen placement."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from assessor_app.domain.dates import format_date
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.host_queries import HostOccupancy, PlacedApprentice, host_occupancy
 from assessor_app.services.organisations import SECTOR_LABELS
-from assessor_app.services.roles import Actor, PermissionDenied
+from assessor_app.services.roles import Actor, Permission, PermissionDenied
 from assessor_app.ui.dialogs.cohort_dialog import chosen_date, date_edit
-from assessor_app.ui.dialogs.placement_dialog import qdate
+from assessor_app.ui.dialogs.placement_dialog import PlacementEditing, qdate
 from assessor_app.ui.models.column_table_model import WARNING_COLOURS, Column
 from assessor_app.ui.pages.organisations_page import heading_label
 from assessor_app.ui.qt import (
     QHBoxLayout,
+    QKeySequence,
     QLabel,
     QPushButton,
+    QShortcut,
     QShowEvent,
     QSplitter,
     Qt,
@@ -119,8 +122,19 @@ class PlacementsPage(QWidget):
         self.placed: RecordTable[_PlacedRow] = RecordTable(PLACED_COLUMNS, stretch=1)
         self.placed.setObjectName("placedTable")
         self.placed.setToolTip(tr("Double-click, or press Enter, to open the apprentice's page"))
+        self.edit_button = QPushButton(tr("&Edit placement…"))
+        self.edit_button.setToolTip(
+            tr("Correct the chosen placement: where, when, days, hours, contacts (Ctrl+E)")
+        )
+        self.cancel_button = QPushButton(tr("C&ancel placement…"))
+        self.cancel_button.setToolTip(tr("Remove the chosen placement from the plan, after asking"))
+        self.placement_editing = PlacementEditing(
+            self, db, self._placement_changed, tr("Placements")
+        )
+        self._done_message = ""
         self.status_label = QLabel()
         self.status_label.setObjectName("hostViewStatus")
+        self.status_label.setWordWrap(True)
 
         top = QHBoxLayout()
         top.addWidget(heading_label(tr("Placements by host")))
@@ -136,7 +150,11 @@ class PlacementsPage(QWidget):
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.placed_heading)
+        placed_bar = QHBoxLayout()
+        placed_bar.addWidget(self.placed_heading, 1)
+        placed_bar.addWidget(self.edit_button)
+        placed_bar.addWidget(self.cancel_button)
+        lower_layout.addLayout(placed_bar)
         lower_layout.addWidget(self.placed, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.hosts)
@@ -150,6 +168,10 @@ class PlacementsPage(QWidget):
         self.today_button.clicked.connect(lambda: self.show_period(date.today(), date.today()))
         self.hosts.selectionModel().selectionChanged.connect(lambda *_: self._host_changed())
         self.placed.activated.connect(self._open)
+        self.placed.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.edit_button.clicked.connect(self.edit_placement)
+        self.cancel_button.clicked.connect(self.cancel_placement)
+        QShortcut(QKeySequence("Ctrl+E"), self, self.edit_placement)
         self.set_actor(actor)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -161,7 +183,18 @@ class PlacementsPage(QWidget):
 
     def set_actor(self, actor: Actor | None) -> None:
         self._actor = actor
+        schedule = self._may_schedule()
+        self.edit_button.setVisible(schedule)
+        self.cancel_button.setVisible(schedule)
         self.reload()
+
+    def _may_schedule(self) -> bool:
+        return self._actor is not None and self._actor.can(Permission.SCHEDULE_PLACEMENTS)
+
+    def _update_buttons(self) -> None:
+        chosen = self.placed.current_record() is not None
+        self.edit_button.setEnabled(chosen)
+        self.cancel_button.setEnabled(chosen)
 
     def show_period(self, first: date, last: date) -> None:
         self.from_edit.setDate(qdate(first))
@@ -201,6 +234,9 @@ class PlacementsPage(QWidget):
         text = tr("{count} hosts {when}.").format(count=len(rows), when=when)
         if over:
             text += " " + tr("Over capacity: {names}.").format(names=", ".join(over))
+        if self._done_message:
+            text = f"{self._done_message} {text}"
+            self._done_message = ""
         self.status_label.setText(text)
 
     def _failed(self, ticket: int, exc: Exception) -> None:
@@ -221,7 +257,11 @@ class PlacementsPage(QWidget):
     def _host_changed(self) -> None:
         host = self.hosts.current_record()
         rows = [_PlacedRow(s.name, p) for s in host.settings for p in s.placed] if host else []
+        chosen = self.placed.current_record()
         self.placed.set_rows(rows)
+        if chosen is not None:
+            self.placed.select_where(chosen.placed.placement_id, _placement_id)
+        self._update_buttons()
         if host is None:
             self.placed_heading.setText(tr("Choose a host to see who is placed there."))
         elif not rows:
@@ -238,6 +278,24 @@ class PlacementsPage(QWidget):
         if record is not None:
             self.open_apprentice_requested.emit(record.placed.apprentice_id, record.placed.name)
 
+    def edit_placement(self) -> None:
+        chosen = self.placed.current_record()
+        if chosen is not None and self._actor is not None and self._may_schedule():
+            self.placement_editing.edit(self._actor, chosen.placed.placement_id)
+
+    def cancel_placement(self) -> None:
+        chosen = self.placed.current_record()
+        if chosen is not None and self._actor is not None and self._may_schedule():
+            self.placement_editing.cancel(self._actor, chosen.placed.placement_id)
+
+    def _placement_changed(self, message: str) -> None:
+        self._done_message = message
+        self.reload()
+
 
 def _host_id(host: HostOccupancy) -> int:
     return host.organisation_id
+
+
+def _placement_id(row: _PlacedRow) -> int:
+    return row.placed.placement_id
