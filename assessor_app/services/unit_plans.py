@@ -4,11 +4,14 @@ apprentice and as a cohort template; and English and maths for the gateway."""
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from assessor_app.domain.dates import format_date, format_period
 from assessor_app.services import audit, validation
-from assessor_app.services.errors import FieldError
+from assessor_app.services.errors import FieldError, StaleEdit
 from assessor_app.services.evidence import units_in_scope
 from assessor_app.services.records import load_for_edit
 from assessor_app.services.roles import Actor, Permission
@@ -24,10 +27,28 @@ from assessor_app.store.models import (
 )
 
 
+class _Unchecked(Enum):
+    UNCHECKED = "unchecked"
+
+
+UNCHECKED = _Unchecked.UNCHECKED
+
+
 def plan_unit(
-    db: Database, actor: Actor, apprentice_id: int, unit_ref: str, placement_id: int | None
+    db: Database,
+    actor: Actor,
+    apprentice_id: int,
+    unit_ref: str,
+    placement_id: int | None,
+    *,
+    expected_placement: int | _Unchecked | None = UNCHECKED,
 ) -> None:
-    """Plan (or, with no placement, unplan) where a unit is to be evidenced."""
+    """Plan (or, with no placement, unplan) where a unit is to be evidenced.
+
+    `expected_placement` is where the unit was planned (None: nowhere) when the
+    user looked; if someone has re-planned it since, the change is refused with
+    StaleEdit rather than silently replacing their plan.
+    """
     actor.require(Permission.CHOOSE_UNITS)
     with db.transaction() as session:
         apprentice = load_for_edit(session, Apprentice, apprentice_id, "apprentice")
@@ -48,6 +69,12 @@ def plan_unit(
             )
         )
         before = row.placement_id if row is not None else None
+        if expected_placement is not UNCHECKED and before != expected_placement:
+            raise StaleEdit(
+                f"Someone else changed where {unit_ref} is planned after you opened the map: "
+                f"it is now {_planned_where(session, before)}. The map shows the plan as it "
+                "is now; check it, then plan the unit again."
+            )
         if placement_id is None:
             if row is not None:
                 session.delete(row)
@@ -67,6 +94,14 @@ def plan_unit(
             unit=unit_ref,
             changes={"placement_id": [before, placement_id]},
         )
+
+
+def _planned_where(session: Session, placement_id: int | None) -> str:
+    placement = session.get(Placement, placement_id) if placement_id is not None else None
+    if placement is None:
+        return "not planned for any placement"
+    period = format_period(placement.start_date, placement.end_date)
+    return f"planned for {placement.setting.name} ({period})"
 
 
 def set_cohort_template(
@@ -163,21 +198,46 @@ def apply_cohort_template(db: Database, actor: Actor, cohort_id: int) -> int:
 
 
 def record_functional_skill(
-    db: Database, actor: Actor, apprentice_id: int, subject: str, level: str, achieved_on: date
+    db: Database,
+    actor: Actor,
+    apprentice_id: int,
+    subject: str,
+    level: str,
+    achieved_on: date,
+    *,
+    expected: tuple[str, date] | _Unchecked | None = UNCHECKED,
 ) -> None:
-    """English or maths achieved: level and date, checked at the gateway."""
+    """English or maths achieved: level and date, checked at the gateway.
+
+    `expected` is the (level, date) recorded for the subject when the user looked
+    (None: nothing); if someone has recorded it since, the change is refused with
+    StaleEdit rather than silently replacing their record.
+    """
     actor.require(Permission.MANAGE_APPRENTICES)
     validation.choice(subject, "subject", "Subject", ("english", "maths"))
     clean_level = validation.text(level, "level", "Level", max_length=40)
     if achieved_on > date.today():
         raise FieldError("achieved_on", "The date achieved cannot be in the future.")
     with db.transaction() as session:
-        load_for_edit(session, Apprentice, apprentice_id, "apprentice")
+        apprentice = load_for_edit(session, Apprentice, apprentice_id, "apprentice")
         row = session.scalar(
             select(FunctionalSkill).where(
                 FunctionalSkill.apprentice_id == apprentice_id, FunctionalSkill.subject == subject
             )
         )
+        before = (row.level, row.achieved_on) if row is not None else None
+        if expected is not UNCHECKED and before != expected:
+            name = "English" if subject == "english" else "Maths"
+            now = (
+                f"{before[0]}, achieved on {format_date(before[1])}"
+                if before is not None
+                else "not recorded"
+            )
+            raise StaleEdit(
+                f"Someone else changed {name} for {apprentice.full_name} after you opened the "
+                f"record: it is now {now}. The record shows it as it is now; check it, then "
+                "record it again if it is still needed."
+            )
         if row is None:
             row = FunctionalSkill(apprentice_id=apprentice_id, subject=subject)
             session.add(row)

@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from assessor_app.domain.dates import format_date, format_period
-from assessor_app.domain.unit_map import CellState, MapCell, MapRow, UnitMap, setting_type_label
+from assessor_app.domain.unit_map import (
+    CellState,
+    MapCell,
+    MapPlacement,
+    MapRow,
+    UnitMap,
+    setting_type_label,
+)
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE
 from assessor_app.ui.qt import (
     AnyIndex,
@@ -42,11 +49,23 @@ class UnitMapModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._map: UnitMap | None = None
+        self._planning_hint = ""
 
     def set_map(self, the_map: UnitMap) -> None:
         self.beginResetModel()
         self._map = the_map
         self.endResetModel()
+
+    def set_planning_hint(self, hint: str) -> None:
+        """A line added to each placement cell's tooltip: how to plan there, or why
+        this person cannot."""
+        self._planning_hint = hint
+        if self.rowCount() and self.placement_count:
+            self.dataChanged.emit(
+                self.index(0, 1),
+                self.index(self.rowCount() - 1, self.placement_count),
+                [Qt.ItemDataRole.ToolTipRole],
+            )
 
     @property
     def placement_count(self) -> int:
@@ -92,6 +111,25 @@ class UnitMapModel(QAbstractTableModel):
             kind=setting_type_label(p.setting_type),
             period=format_period(p.start, p.end),
         )
+
+    def placement(self, column: int) -> MapPlacement | None:
+        """The placement a column stands for, or None for the other columns."""
+        if self._map is None or not 1 <= column <= self.placement_count:
+            return None
+        return self._map.placements[column - 1]
+
+    def column_of(self, placement_id: int) -> int | None:
+        if self._map is None:
+            return None
+        for column, p in enumerate(self._map.placements, start=1):
+            if p.id == placement_id:
+                return column
+        return None
+
+    def map_row(self, row: int) -> MapRow | None:
+        if self._map is None or not 0 <= row < len(self._map.rows):
+            return None
+        return self._map.rows[row]
 
     def cell(self, row: int, column: int) -> MapCell | None:
         if self._map is None or not 1 <= column <= self.placement_count:
@@ -145,7 +183,8 @@ class UnitMapModel(QAbstractTableModel):
                 how = tr("Can {affinity} be evidenced in a {kind}.").replace(
                     "{affinity}", cell.affinity.value
                 )
-            return how.format(kind=kind)
+            how = how.format(kind=kind)
+            return f"{how}\n{self._planning_hint}" if self._planning_hint else how
         return None
 
     def _colours(self, row: MapRow, column: int) -> tuple[str, str] | None:
