@@ -1,13 +1,15 @@
 """Every apprentice in one list: search, filter by cohort, status, assessor and RAG,
-sort by any column, and open one with a double-click or Enter."""
+sort by any column, open one with a double-click or Enter, and enrol a new one."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from assessor_app.services.apprentice_form_queries import EnrolmentChoices, enrolment_choices
 from assessor_app.services.apprentice_list import ApprenticeListRow, apprentice_list
 from assessor_app.services.errors import ServiceError
-from assessor_app.services.roles import Actor, PermissionDenied
+from assessor_app.services.roles import Actor, Permission, PermissionDenied
+from assessor_app.ui.dialogs.apprentice_dialog import ApprenticeDialog
 from assessor_app.ui.models.apprentice_table_model import (
     RAG_ORDER,
     STATUS_ORDER,
@@ -20,11 +22,16 @@ from assessor_app.ui.qt import (
     AnyIndex,
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFont,
     QHBoxLayout,
     QHeaderView,
+    QKeySequence,
     QLabel,
     QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QShortcut,
     Qt,
     QTableView,
     QVBoxLayout,
@@ -62,7 +69,7 @@ class ApprenticesPage(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("apprenticeSearch")
-        self.search_edit.setPlaceholderText(tr("Search by name or ULN"))
+        self.search_edit.setPlaceholderText(tr("Search by name or ULN (Ctrl+F)"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(140)
         self.cohort_combo = QComboBox()
@@ -80,6 +87,10 @@ class ApprenticesPage(QWidget):
             combo.setMinimumWidth(COMBO_MIN_WIDTH)
         self.count_label = QLabel()
         self.count_label.setObjectName("apprenticeCount")
+        self.new_button = QPushButton(tr("Ne&w apprentice…"))
+        self.new_button.setObjectName("newApprentice")
+        self.new_button.setToolTip(tr("Enrol a new apprentice (Ctrl+N)"))
+        self._choosing = False  # the new apprentice's form is being prepared or is open
 
         search_label = QLabel(tr("&Search:"))
         search_label.setBuddy(self.search_edit)
@@ -115,8 +126,12 @@ class ApprenticesPage(QWidget):
         header.setStretchLastSection(False)
         self.table.setToolTip(tr("Double-click an apprentice, or press Enter, to open their page"))
 
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.new_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading)
+        layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
@@ -127,6 +142,9 @@ class ApprenticesPage(QWidget):
                 lambda _row, field=field, combo=combo: self._filter_changed(field, combo)
             )
         self.table.activated.connect(self._activated)
+        self.new_button.clicked.connect(self.new_apprentice)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_apprentice)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self._fill_filters([])
         self.set_actor(actor)
 
@@ -140,13 +158,19 @@ class ApprenticesPage(QWidget):
 
     # Loading
 
+    @property
+    def may_enrol(self) -> bool:
+        return self._actor is not None and self._actor.can(Permission.MANAGE_APPRENTICES)
+
     def set_actor(self, actor: Actor | None) -> None:
         """Show the apprentices for whoever is signed in; nobody's when nobody is."""
         self._actor = actor
+        self.new_button.setVisible(self.may_enrol)
         self.reload()
 
-    def reload(self) -> None:
-        """Read the list again, off the window's thread."""
+    def reload(self, select_id: int | None = None) -> None:
+        """Read the list again, off the window's thread; then choose the apprentice
+        `select_id` when given."""
         self._loading += 1
         ticket = self._loading
         if self._actor is None:
@@ -158,7 +182,7 @@ class ApprenticesPage(QWidget):
         db, actor = self._db, self._actor
         run_task(
             lambda: apprentice_list(db, actor),
-            lambda rows: self._loaded(ticket, rows),
+            lambda rows: self._loaded(ticket, rows, select_id),
             lambda exc: self._failed(ticket, exc),
             owner=self,
         )
@@ -167,9 +191,13 @@ class ApprenticesPage(QWidget):
     def loading(self) -> bool:
         return not self.table.isEnabled()
 
-    def _loaded(self, ticket: int, rows: list[ApprenticeListRow]) -> None:
+    def _loaded(
+        self, ticket: int, rows: list[ApprenticeListRow], select_id: int | None = None
+    ) -> None:
         if ticket == self._loading:
             self._show_rows(rows)
+            if select_id is not None:
+                self.select_apprentice(select_id)
 
     def _failed(self, ticket: int, exc: Exception) -> None:
         if ticket != self._loading:
@@ -249,6 +277,68 @@ class ApprenticesPage(QWidget):
         if index.isValid():
             record = self.model.row_at(self.proxy.mapToSource(index).row())
             self.open_requested.emit(record.id, record.name)
+
+    def select_apprentice(self, apprentice_id: int) -> bool:
+        """Choose the apprentice's row and scroll to it, clearing the search and the
+        filters if they hide it; False when the list does not hold them."""
+        source_row = next(
+            (i for i, r in enumerate(self.model.rows()) if r.id == apprentice_id), None
+        )
+        if source_row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        if not index.isValid():
+            self.search_edit.clear()
+            for field in self._combos():
+                self.set_filter(field, None)
+            index = self.proxy.mapFromSource(self.model.index(source_row, 0))
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        self.table.setFocus()
+        return True
+
+    def selected_row(self) -> ApprenticeListRow | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    # Enrolling
+
+    def new_apprentice(self) -> None:
+        """Open the form for a new apprentice, with the cohorts and assessors as they
+        are now (another page may have added one)."""
+        if not self.may_enrol or self._actor is None or self._choosing:
+            return
+        self._choosing = True
+        db, actor = self._db, self._actor
+        run_task(
+            lambda: enrolment_choices(db, actor),
+            self._enrol,
+            self._enrol_refused,
+            owner=self,
+        )
+
+    def _enrol(self, choices: EnrolmentChoices) -> None:
+        try:
+            if self._actor is None:
+                return
+            dialog = ApprenticeDialog(self._db, self._actor, choices, self)
+            if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_id is not None:
+                self.reload(select_id=dialog.saved_id)
+        finally:
+            self._choosing = False
+
+    def _enrol_refused(self, exc: Exception) -> None:
+        self._choosing = False
+        if not isinstance(exc, ServiceError | PermissionDenied):
+            raise exc
+        QMessageBox.warning(self, tr("New apprentice"), str(exc))
 
     def shown_rows(self) -> list[ApprenticeListRow]:
         """The rows left after filtering, in the order shown."""

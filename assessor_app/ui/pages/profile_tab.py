@@ -1,5 +1,6 @@
-"""The apprentice's details, editable by those who manage apprentice records, and a
-change of status with its date and reason."""
+"""The apprentice's details, editable by those who manage apprentice records; a
+change of status with its date and reason; where they went after the programme
+(the employment outcome); and their English and maths, needed for gateway."""
 
 from __future__ import annotations
 
@@ -9,16 +10,23 @@ from typing import TYPE_CHECKING
 
 from assessor_app.domain.dates import format_date
 from assessor_app.domain.uln import UNKNOWN_ULN
+from assessor_app.services.apprentice_form_queries import (
+    FUNCTIONAL_SKILL_SUBJECTS,
+    FunctionalSkillLine,
+    functional_skills,
+)
 from assessor_app.services.apprentice_record_queries import ApprenticeProfile, apprentice_profile
 from assessor_app.services.apprentices import (
     STATUSES_NEEDING_REASON,
     ApprenticeInput,
     change_status,
+    record_employment_outcome,
     update_apprentice,
 )
 from assessor_app.services.choice_lists import CohortChoice, cohort_choices
 from assessor_app.services.errors import StaleEdit
 from assessor_app.services.roles import Actor, Permission
+from assessor_app.services.unit_plans import record_functional_skill
 from assessor_app.ui.models.apprentice_table_model import STATUS_ORDER, status_label
 from assessor_app.ui.pages.record_tab import (
     FieldMarks,
@@ -51,10 +59,38 @@ if TYPE_CHECKING:
     from assessor_app.store.database import Database
 
 
+SUBJECT_LABELS = {"english": "English", "maths": "Maths"}
+# Suggestions only: a provider may record another qualification that counts.
+LEVEL_SUGGESTIONS = ("Entry Level 3", "Level 1", "Level 2", "GCSE grade 4 or above")
+
+
 @dataclass(frozen=True)
 class ProfileData:
     profile: ApprenticeProfile
     cohorts: tuple[CohortChoice, ...]
+    skills: tuple[FunctionalSkillLine, ...] = ()
+
+    def skill(self, subject: str) -> tuple[str, date] | None:
+        """The (level, date achieved) recorded for the subject, or None."""
+        line = next((s for s in self.skills if s.subject == subject), None)
+        return (line.level, line.achieved_on) if line is not None else None
+
+
+def saved_input(p: ApprenticeProfile) -> ApprenticeInput:
+    """The details as saved, in the form's terms."""
+    return ApprenticeInput(
+        given_name=p.given_name,
+        family_name=p.family_name,
+        uln=p.uln or UNKNOWN_ULN,
+        date_of_birth=p.date_of_birth,
+        cohort_id=p.cohort_id,
+        start_date=p.start_date,
+        planned_end_date=p.planned_end_date,
+        assessor_id=p.assessor_id,
+        email=p.email,
+        phone=p.phone,
+        address=p.address,
+    )
 
 
 def _with_error(widget: QWidget, error: QLabel) -> QWidget:
@@ -83,6 +119,8 @@ class ProfileTab(RecordTab):
         self.version: int | None = None
         self.marks = FieldMarks()
         self.status_marks = FieldMarks()
+        self.outcome_marks = FieldMarks()
+        self.skill_marks = FieldMarks()
 
         self.given_edit = QLineEdit()
         self.family_edit = QLineEdit()
@@ -149,7 +187,7 @@ class ProfileTab(RecordTab):
         self.discard_button = QPushButton(tr("&Reload"))
         self.discard_button.setObjectName("reloadProfile")
         self.discard_button.setToolTip(tr("Discard unsaved changes and show the saved details"))
-        self.discard_button.clicked.connect(self.reload)
+        self.discard_button.clicked.connect(self.discard_changes)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.discard_button)
@@ -184,10 +222,80 @@ class ProfileTab(RecordTab):
             status_form.addRow(label, _with_error(widget, self.status_marks.add(field, widget)))
         status_form.addRow("", self.status_button)
 
+        self.outcome_label = QLabel()
+        self.outcome_label.setObjectName("currentOutcome")
+        self.outcome_label.setWordWrap(True)
+        self.outcome_hint = QLabel(tr("Usually recorded when the apprentice completes."))
+        self.outcome_hint.setObjectName("outcomeHint")
+        self.outcome_hint.setWordWrap(True)
+        self.outcome_hint.setEnabled(False)  # greyed: a hint, not a value
+        self.outcome_edit = QLineEdit()
+        self.outcome_edit.setObjectName("newOutcome")
+        self.outcome_edit.setPlaceholderText(tr("e.g. Healthcare assistant, Ward 7"))
+        self.outcome_edit.returnPressed.connect(self.save_outcome)
+        self.outcome_button = QPushButton(tr("Save outco&me"))
+        self.outcome_button.setObjectName("saveOutcome")
+        self.outcome_button.setToolTip(
+            tr("Record the job or course the apprentice went on to after the programme")
+        )
+        self.outcome_button.clicked.connect(self.save_outcome)
+        self.outcome_box = QGroupBox(tr("Employment outcome"))
+        self.outcome_form = outcome_form = QFormLayout(self.outcome_box)
+        outcome_form.addRow(tr("Now:"), self.outcome_label)
+        outcome_form.addRow("", self.outcome_hint)
+        self._outcome_row = _with_error(
+            self.outcome_edit, self.outcome_marks.add("employment_outcome", self.outcome_edit)
+        )
+        outcome_form.addRow(tr("Ne&w outcome:"), self._outcome_row)
+        outcome_form.addRow("", self.outcome_button)
+
+        self.skill_labels = {subject: QLabel() for subject in FUNCTIONAL_SKILL_SUBJECTS}
+        self.subject_combo = QComboBox()
+        self.subject_combo.setObjectName("skillSubject")
+        for subject in FUNCTIONAL_SKILL_SUBJECTS:
+            self.skill_labels[subject].setObjectName(f"{subject}State")
+            self.skill_labels[subject].setWordWrap(True)
+            self.subject_combo.addItem(tr(SUBJECT_LABELS[subject]), subject)
+        self.level_combo = QComboBox()
+        self.level_combo.setObjectName("skillLevel")
+        self.level_combo.setEditable(True)
+        self.level_combo.addItems([tr(level) for level in LEVEL_SUGGESTIONS])
+        self.level_combo.setCurrentIndex(-1)
+        self.level_combo.setToolTip(tr("Choose a level or type the qualification achieved"))
+        level_line = self.level_combo.lineEdit()
+        if level_line is not None:  # always, for an editable box
+            level_line.setPlaceholderText(tr("e.g. Level 1"))
+        self.achieved_edit = date_edit(self.today, "skillAchievedOn")
+        self.skill_button = QPushButton(tr("Record Engl&ish or maths"))
+        self.skill_button.setObjectName("recordSkill")
+        self.skill_button.setToolTip(
+            tr("Record the level achieved in the chosen subject and the date it was achieved")
+        )
+        self.skill_button.clicked.connect(self.record_skill)
+        self.skills_box = QGroupBox(tr("English and maths"))
+        self.skills_form = skills_form = QFormLayout(self.skills_box)
+        for subject in FUNCTIONAL_SKILL_SUBJECTS:
+            skills_form.addRow(
+                tr("{subject}:").format(subject=tr(SUBJECT_LABELS[subject])),
+                self.skill_labels[subject],
+            )
+        skill_fields: tuple[tuple[str, str, QWidget], ...] = (
+            (tr("Sub&ject:"), "subject", self.subject_combo),
+            (tr("&Level:"), "level", self.level_combo),
+            (tr("Achieved o&n:"), "achieved_on", self.achieved_edit),
+        )
+        self._skill_rows: list[QWidget] = []
+        for label, field, editor in skill_fields:
+            self._skill_rows.append(_with_error(editor, self.skill_marks.add(field, editor)))
+            skills_form.addRow(label, self._skill_rows[-1])
+        skills_form.addRow("", self.skill_button)
+
         columns = QHBoxLayout()
         columns.addWidget(details, 3)
         side = QVBoxLayout()
         side.addWidget(self.status_box)
+        side.addWidget(self.outcome_box)
+        side.addWidget(self.skills_box)
         side.addStretch(1)
         columns.addLayout(side, 2)
         inner = QWidget()
@@ -225,16 +333,46 @@ class ProfileTab(RecordTab):
         for widget in (self.status_combo, self.status_date_edit, self.reason_edit):
             self.status_form.setRowVisible(widget.parentWidget(), may)
         self.status_form.setRowVisible(self.status_button, may)
+        self.outcome_form.setRowVisible(self._outcome_row, may)
+        self.outcome_form.setRowVisible(self.outcome_button, may)
+        profile = self.data.profile if self.data is not None else None
+        completed = profile is not None and profile.status == "completed"
+        self.outcome_form.setRowVisible(self.outcome_hint, may and not completed)
+        # Before completion an empty outcome says nothing to those who cannot record it.
+        self.outcome_box.setVisible(
+            may or completed or (profile is not None and bool(profile.employment_outcome))
+        )
+        for row in (*self._skill_rows, self.skill_button):
+            self.skills_form.setRowVisible(row, may)
 
     def set_actor(self, actor: Actor) -> None:
         self._actor = actor
         self._apply_permissions()
-        self.reload()
+        self.reload(keep_typing=False)
+
+    def reload(self, *, keep_typing: bool = True) -> None:
+        """Read the record again. Details typed but not yet saved stay in the form
+        (saving a status, an outcome or English and maths must not wipe them), still
+        based on the version they were typed against, unless `keep_typing` is False."""
+        run_task(self.load, lambda data: self._reloaded(data, keep_typing), self.failed, owner=self)
+
+    def discard_changes(self) -> None:
+        """Show the saved details, dropping anything typed since."""
+        self.reload(keep_typing=False)
+
+    def _reloaded(self, data: ProfileData, keep_typing: bool) -> None:
+        typed = self.details_input() if keep_typing and self.has_unsaved_changes() else None
+        based_on = self.version
+        self._loaded(data)
+        if typed is not None:
+            self._fill_details(typed)
+            self.version = based_on
 
     def load(self) -> ProfileData:
         return ProfileData(
             apprentice_profile(self._db, self._actor, self.apprentice_id),
             tuple(cohort_choices(self._db, self._actor)),
+            functional_skills(self._db, self._actor, self.apprentice_id),
         )
 
     def show_data(self, data: ProfileData) -> None:
@@ -242,26 +380,14 @@ class ProfileTab(RecordTab):
         p = data.profile
         self.version = p.version
         self.marks.clear()
-        self.given_edit.setText(p.given_name)
-        self.family_edit.setText(p.family_name)
-        self.uln_edit.setText(p.uln or UNKNOWN_ULN)
-        self.dob_known.setChecked(p.date_of_birth is not None)
-        if p.date_of_birth is not None:
-            self.dob_edit.setDate(to_qdate(p.date_of_birth))
-        self.email_edit.setText(p.email)
-        self.phone_edit.setText(p.phone)
-        self.address_edit.setPlainText(p.address)
         self.cohort_combo.clear()
         for cohort in data.cohorts:
             self.cohort_combo.addItem(cohort.name, cohort.id)
-        self.cohort_combo.setCurrentIndex(self.cohort_combo.findData(p.cohort_id))
         self.assessor_combo.clear()
         self.assessor_combo.addItem(tr("None assigned"), None)
         for assessor in p.assessors:
             self.assessor_combo.addItem(assessor.name, assessor.id)
-        self.assessor_combo.setCurrentIndex(max(self.assessor_combo.findData(p.assessor_id), 0))
-        self.start_edit.setDate(to_qdate(p.start_date))
-        self.end_edit.setDate(to_qdate(p.planned_end_date))
+        self._fill_details(saved_input(p))
         self.employer_label.setText(p.employer)
         self.provider_label.setText(p.training_provider)
         since = format_date(p.status_date) if p.status_date else tr("the start")
@@ -269,7 +395,32 @@ class ProfileTab(RecordTab):
         if p.status_reason:
             status = tr("{status}: {reason}").format(status=status, reason=p.status_reason)
         self.status_label.setText(status)
+        self.outcome_label.setText(p.employment_outcome or tr("Not recorded"))
+        for subject, label in self.skill_labels.items():
+            recorded = data.skill(subject)
+            label.setText(
+                tr("{level}, achieved {on}").format(level=recorded[0], on=format_date(recorded[1]))
+                if recorded is not None
+                else tr("Not recorded: needed for gateway")
+            )
         self._apply_permissions()
+
+    def _fill_details(self, values: ApprenticeInput) -> None:
+        self.given_edit.setText(values.given_name)
+        self.family_edit.setText(values.family_name)
+        self.uln_edit.setText(values.uln)
+        self.dob_known.setChecked(values.date_of_birth is not None)
+        if values.date_of_birth is not None:
+            self.dob_edit.setDate(to_qdate(values.date_of_birth))
+        self.email_edit.setText(values.email)
+        self.phone_edit.setText(values.phone)
+        self.address_edit.setPlainText(values.address)
+        self.cohort_combo.setCurrentIndex(self.cohort_combo.findData(values.cohort_id))
+        self.assessor_combo.setCurrentIndex(
+            max(self.assessor_combo.findData(values.assessor_id), 0)
+        )
+        self.start_edit.setDate(to_qdate(values.start_date))
+        self.end_edit.setDate(to_qdate(values.planned_end_date))
 
     @property  # type: ignore[override]
     def follows_changes(self) -> bool:
@@ -280,21 +431,7 @@ class ProfileTab(RecordTab):
     def has_unsaved_changes(self) -> bool:
         if self.data is None:
             return False
-        p = self.data.profile
-        saved = ApprenticeInput(
-            given_name=p.given_name,
-            family_name=p.family_name,
-            uln=p.uln or UNKNOWN_ULN,
-            date_of_birth=p.date_of_birth,
-            cohort_id=p.cohort_id,
-            start_date=p.start_date,
-            planned_end_date=p.planned_end_date,
-            assessor_id=p.assessor_id,
-            email=p.email,
-            phone=p.phone,
-            address=p.address,
-        )
-        return self.details_input() != saved
+        return self.details_input() != saved_input(self.data.profile)
 
     def details_input(self) -> ApprenticeInput:
         cohort = self.cohort_combo.currentData()
@@ -325,7 +462,7 @@ class ProfileTab(RecordTab):
             self.version = new_version
             self.show_message(tr("Details saved."))
             self.changed.emit()
-            self.reload()
+            self.reload(keep_typing=False)
 
         def refused(exc: Exception) -> None:
             # The user's typing stays in the form; Reload shows the other person's change.
@@ -380,4 +517,60 @@ class ProfileTab(RecordTab):
             ),
             done,
             self.status_marks,
+        )
+
+    def save_outcome(self) -> None:
+        if not self._actor.can(Permission.MANAGE_APPRENTICES) or self.version is None:
+            return
+        db, actor, apprentice_id, version = self._db, self._actor, self.apprentice_id, self.version
+        outcome = self.outcome_edit.text()
+
+        def done(new_version: int) -> None:
+            self.version = new_version
+            self.outcome_edit.clear()
+            self.show_message(tr("Employment outcome saved."))
+
+        self.save(
+            lambda: record_employment_outcome(
+                db, actor, apprentice_id, outcome, expected_version=version
+            ),
+            done,
+            self.outcome_marks,
+        )
+
+    def record_skill(self) -> None:
+        if not self._actor.can(Permission.MANAGE_APPRENTICES) or self.data is None:
+            return
+        db, actor, apprentice_id = self._db, self._actor, self.apprentice_id
+        subject = str(self.subject_combo.currentData())
+        level = self.level_combo.currentText()
+        on = from_qdate(self.achieved_edit.date())
+        expected = self.data.skill(subject)  # as shown: someone else's change is not overwritten
+
+        self.skill_marks.clear()
+        self.show_message("")
+
+        def done(_result: None) -> None:
+            self.level_combo.setCurrentIndex(-1)
+            self.level_combo.clearEditText()
+            self.show_message(
+                tr("{subject} recorded: {level}, achieved {on}.").format(
+                    subject=tr(SUBJECT_LABELS[subject]), level=level.strip(), on=format_date(on)
+                )
+            )
+            self.changed.emit()
+            self.reload()
+
+        def refused(exc: Exception) -> None:
+            self.failed(exc, self.skill_marks)
+            if isinstance(exc, StaleEdit):
+                self.reload()  # show the other person's record, as the message says
+
+        run_task(
+            lambda: record_functional_skill(
+                db, actor, apprentice_id, subject, level, on, expected=expected
+            ),
+            done,
+            refused,
+            owner=self,
         )
