@@ -395,6 +395,16 @@ def test_backup_and_restore_from_the_command_line(filled, tmp_path, capsys):
         assert "Restored" in out
 
 
+def test_a_backup_into_a_file_posing_as_a_folder_is_explained(filled, tmp_path, capsys):
+    if filled.path is None:
+        pytest.skip("the command line test uses SQLite files")
+    (tmp_path / "not-a-folder").write_text("x")
+    out = tmp_path / "not-a-folder" / "all.zip"
+    assert main(["--db", str(filled.path), "backup", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "not-a-folder" in err and "Traceback" not in err
+
+
 @pytest.fixture
 def inline_tasks():
     from assessor_app.ui import workers

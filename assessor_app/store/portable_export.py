@@ -20,6 +20,7 @@ version's, so an export from an older version loads too.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import tempfile
@@ -132,18 +133,25 @@ def export_database(
                 summary = _write(conn, partial, evidence, app_version)
         partial.replace(out)
     except EvidenceFileError as exc:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         raise PortableExportError(
             f"The export was not written: {exc} Run 'assessor-app db check' to list every "
             "evidence problem."
         ) from exc
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         raise PortableExportError(f"Could not write {out}: {exc.strerror or exc}.") from exc
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _remove(partial)
         raise
     return ExportSummary(out, summary.revision, summary.rows, summary.evidence_files)
+
+
+def _remove(partial: Path) -> None:
+    """Clear a half-written export; when its folder cannot be written (or is really a
+    file) there is nothing to clear, and the first error is the one worth reporting."""
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
 
 
 def _write(
