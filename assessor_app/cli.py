@@ -385,7 +385,7 @@ def _demo(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
                 leftover.unlink()
         raise
     db.dispose()
-    print(f"Demo database: {db.path or db.url}")
+    print(f"Demo database: {db.location}")  # a server URL without its password
     print(
         f"{summary.cohorts} cohorts, {summary.apprentices} apprentices, "
         f"{summary.placements} placements."
@@ -393,7 +393,7 @@ def _demo(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
     print("Accounts (username / password / role):")
     for account in summary.accounts:
         print(f"  {account.username:12} {account.password:24} {account.role.value}")
-    print(f"Open it with: assessor-app --db {db.path or db.url}")
+    print(f"Open it with: assessor-app --db {db.location}")
     return EXIT_OK
 
 

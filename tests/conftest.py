@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANG"] = "en_GB.UTF-8"
 
+import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -20,8 +21,11 @@ from sqlalchemy.engine import make_url
 
 from assessor_app.domain.catalogue import Qualification
 from assessor_app.paths import AppPaths
+from assessor_app.services import passwords, users
+from assessor_app.services.apprentice_queries import list_apprentices
 from assessor_app.services.apprentices import ApprenticeInput
 from assessor_app.services.cohorts import CohortInput, create_cohort
+from assessor_app.services.demo import ACCOUNTS, build_demo
 from assessor_app.services.organisations import OrganisationInput, add_setting, create_organisation
 from assessor_app.services.roles import Actor, Role
 from assessor_app.startup import open_app_database
@@ -192,3 +196,39 @@ def apprentice_input(world: dict[str, int], **changes: object) -> ApprenticeInpu
     )
     values.update(changes)
     return ApprenticeInput(**values)  # type: ignore[arg-type]
+
+
+# Quick to hash, so signing in to the demo's accounts does not slow the tests down.
+FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
+DEMO_ACCOUNTS = {account.username: account for account in ACCOUNTS}
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database (dated from today) built once a module; `demo` copies it."""
+    folder = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "CURRENT", FAST)
+        database = open_app_database(AppPaths(folder))
+        build_demo(database, today=date.today())
+        database.dispose()
+    return folder
+
+
+@pytest.fixture
+def demo(demo_folder: Path, tmp_path: Path) -> Iterator[Database]:
+    """A copy of the demo database of the test's own."""
+    copy = tmp_path / "copy"
+    shutil.copytree(demo_folder, copy)
+    database = open_app_database(AppPaths(copy))
+    yield database
+    database.dispose()
+
+
+def sign_in(db: Database, username: str) -> Actor:
+    """Sign in to one of the demo's accounts."""
+    return users.sign_in(db, username, DEMO_ACCOUNTS[username].password)
+
+
+def apprentice_id(db: Database, actor: Actor, name: str) -> int:
+    return next(r.id for r in list_apprentices(db, actor) if r.name == name)

@@ -66,7 +66,7 @@ def test_import_then_dry_run_and_problems(db, world, tmp_path):
 def test_a_file_that_is_not_a_workbook_exits_2(db, tmp_path):
     fake = tmp_path / "list.xlsx"
     fake.write_text("name,uln\nSam,9276308686\n")
-    code, _, err = run("--db", str(db.path), "import", "apprentices", str(fake))
+    code, _, err = run("--db", db.url, "import", "apprentices", str(fake))
     assert code == 2
     assert "is not an Excel workbook" in err
     assert "Traceback" not in err

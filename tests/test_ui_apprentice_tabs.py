@@ -4,19 +4,15 @@ input marked at the field, and what a role may not do hidden."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from conftest import FAST, apprentice_id, sign_in
 
 from assessor_app.domain.dates import format_date
-from assessor_app.paths import AppPaths
-from assessor_app.services import apprentices, passwords, users
-from assessor_app.services.apprentice_queries import list_apprentices
+from assessor_app.services import apprentices, passwords
 from assessor_app.services.apprentice_record_queries import apprentice_profile
-from assessor_app.services.demo import ACCOUNTS, build_demo
-from assessor_app.startup import open_app_database
 from assessor_app.ui import workers
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.models.unit_map_model import UnitMapModel
@@ -30,8 +26,6 @@ from assessor_app.ui.pages.record_tab import to_qdate
 from assessor_app.ui.pages.reviews_tab import ReviewsTab
 from assessor_app.ui.qt import QSettings, Qt
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
-ACCOUNT = {account.username: account for account in ACCOUNTS}
 TODAY = date.today()  # the demo's dates are relative to today
 
 
@@ -42,34 +36,6 @@ def _inline_tasks(monkeypatch):
     monkeypatch.setattr(passwords, "CURRENT", FAST)
     yield
     workers.use_pool(None)
-
-
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "CURRENT", FAST)
-        database = open_app_database(AppPaths(folder))
-        build_demo(database, today=TODAY)
-        database.dispose()
-    return folder
-
-
-@pytest.fixture
-def demo(demo_folder, tmp_path):
-    copy = tmp_path / "copy"
-    shutil.copytree(demo_folder, copy)
-    database = open_app_database(AppPaths(copy))
-    yield database
-    database.dispose()
-
-
-def sign_in(db, username):
-    return users.sign_in(db, username, ACCOUNT[username].password)
-
-
-def apprentice_id(db, actor, name):
-    return next(r.id for r in list_apprentices(db, actor) if r.name == name)
 
 
 def make(qtbot, cls, db, username, name="Grace Adeyemi"):
@@ -297,9 +263,9 @@ def test_a_viewer_sees_the_records_but_no_forms(qtbot, demo):
     care = make(qtbot, CareCertificateTab, demo, username)
     assert care.model.rowCount() == 15 and not care.form.isVisibleTo(care)
     hours = make(qtbot, OffTheJobTab, demo, username)
-    assert hours.model.rowCount() > 0 and not hours.form_box.isVisibleTo(hours)
+    assert hours.model.rowCount() > 0 and not hours.form.isVisibleTo(hours)
     reviews = make(qtbot, ReviewsTab, demo, username)
-    assert reviews.model.rowCount() > 0 and not reviews.form_box.isVisibleTo(reviews)
+    assert reviews.model.rowCount() > 0 and not reviews.form.isVisibleTo(reviews)
     profile = make(qtbot, ProfileTab, demo, username)
     assert profile.given_edit.text() == "Grace" and profile.given_edit.isReadOnly()
     assert not profile.save_button.isVisibleTo(profile)
@@ -311,7 +277,7 @@ def test_a_tutor_records_progress_but_does_not_edit_the_profile(qtbot, demo):
     care = make(qtbot, CareCertificateTab, demo, "tutor")
     assert care.form.isVisibleTo(care)
     hours = make(qtbot, OffTheJobTab, demo, "tutor")
-    assert hours.form_box.isVisibleTo(hours)
+    assert hours.form.isVisibleTo(hours)
     profile = make(qtbot, ProfileTab, demo, "tutor")
     assert not profile.save_button.isVisibleTo(profile)
     coordinator_care = make(qtbot, CareCertificateTab, demo, "coordinator")

@@ -1,5 +1,7 @@
 """Read-only views for the apprentice page's record tabs: the Care Certificate
-standards, the off-the-job log, reviews and the apprentice's profile."""
+standards, the off-the-job log, reviews and the apprentice's profile. Review lines,
+loading the apprentice and who recorded what are shared with the printed reports
+(report_queries)."""
 
 from __future__ import annotations
 
@@ -8,21 +10,22 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from assessor_app.domain.care_certificate import CareCertificateStatus
 from assessor_app.domain.off_the_job import OffTheJobPace
 from assessor_app.services.apprentice_queries import apprentice_overview
-from assessor_app.services.errors import NotFound
+from assessor_app.services.report_queries import (
+    ReviewLine,
+    load_apprentice,
+    review_actions,
+    user_names,
+)
 from assessor_app.services.roles import Actor, Permission, Role
 from assessor_app.store.database import Database
 from assessor_app.store.models import (
-    Apprentice,
     CareCertificateCompletion,
     CareCertificateStandard,
-    Cohort,
     OffTheJobEntry,
-    Review,
     User,
 )
 
@@ -58,17 +61,6 @@ class OffTheJobView:
     contracted_hours_per_week: Decimal
     entries: tuple[OffTheJobLine, ...]  # newest first
     pace: OffTheJobPace
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewLine:
-    id: int
-    kind: str
-    held_on: date
-    conducted_by: str
-    summary: str
-    actions: str
-    next_due_on: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +101,10 @@ class ApprenticeProfile:
     assessors: tuple[AssessorChoice, ...]  # active assessors, by name, to choose from
 
 
-def _names(db: Database) -> dict[int, str]:
-    with db.reading() as session:
-        return {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
-
-
 def care_certificate_view(
     db: Database, actor: Actor, apprentice_id: int, *, today: date | None = None
 ) -> CareCertificateView:
     overview = apprentice_overview(db, actor, apprentice_id, today=today)
-    names = _names(db)
     with db.reading() as session:
         done = {
             c.standard_id: c
@@ -128,6 +114,7 @@ def care_certificate_view(
                 )
             )
         }
+        names = user_names(session, (c.signed_off_by_id for c in done.values()))
         lines = tuple(
             StandardLine(
                 number=s.number,
@@ -148,21 +135,21 @@ def off_the_job_view(
     db: Database, actor: Actor, apprentice_id: int, *, today: date | None = None
 ) -> OffTheJobView:
     overview = apprentice_overview(db, actor, apprentice_id, today=today)
-    names = _names(db)
     with db.reading() as session:
-        apprentice = session.get(Apprentice, apprentice_id)
-        if apprentice is None:
-            raise NotFound("That apprentice no longer exists.")
-        hours = apprentice.cohort.contracted_hours_per_week
-        entries = tuple(
-            OffTheJobLine(
-                e.id, e.on_date, e.hours, e.activity, e.notes, names.get(e.recorded_by_id or 0, "")
-            )
-            for e in session.scalars(
+        hours = load_apprentice(session, apprentice_id).cohort.contracted_hours_per_week
+        logged = list(
+            session.scalars(
                 select(OffTheJobEntry)
                 .where(OffTheJobEntry.apprentice_id == apprentice_id)
                 .order_by(OffTheJobEntry.on_date.desc(), OffTheJobEntry.id.desc())
             )
+        )
+        names = user_names(session, (e.recorded_by_id for e in logged))
+        entries = tuple(
+            OffTheJobLine(
+                e.id, e.on_date, e.hours, e.activity, e.notes, names.get(e.recorded_by_id or 0, "")
+            )
+            for e in logged
         )
     return OffTheJobView(overview.start_date, hours, entries, overview.off_the_job)
 
@@ -171,31 +158,14 @@ def reviews_view(
     db: Database, actor: Actor, apprentice_id: int, *, today: date | None = None
 ) -> ReviewsView:
     overview = apprentice_overview(db, actor, apprentice_id, today=today)
-    with db.reading() as session:
-        reviews = tuple(
-            ReviewLine(r.id, r.kind, r.held_on, r.conducted_by, r.summary, r.actions, r.next_due_on)
-            for r in session.scalars(
-                select(Review)
-                .where(Review.apprentice_id == apprentice_id)
-                .order_by(Review.held_on.desc(), Review.id.desc())
-            )
-        )
+    reviews = review_actions(db, actor, apprentice_id)
     return ReviewsView(overview.start_date, reviews, overview.next_review_due)
 
 
 def apprentice_profile(db: Database, actor: Actor, apprentice_id: int) -> ApprenticeProfile:
     actor.require(Permission.VIEW_RECORDS)
     with db.reading() as session:
-        a = session.scalars(
-            select(Apprentice)
-            .where(Apprentice.id == apprentice_id)
-            .options(
-                selectinload(Apprentice.cohort).selectinload(Cohort.employer),
-                selectinload(Apprentice.cohort).selectinload(Cohort.training_provider),
-            )
-        ).first()
-        if a is None:
-            raise NotFound("That apprentice no longer exists.")
+        a = load_apprentice(session, apprentice_id)
         assessors = tuple(
             AssessorChoice(u.id, u.display_name or u.username)
             for u in session.scalars(

@@ -1,17 +1,20 @@
 """Read-only questions the printed reports ask that the pages' queries do not:
 programme details, placement contacts, recent evidence, review actions, a
 cohort's members and outcome totals, the cohort's schedule by period, and
-looking an apprentice up by ULN or a cohort by name (for the command line)."""
+looking an apprentice up by ULN or a cohort by name (for the command line).
+The apprentice page's record tabs share its review lines, its loading of an
+apprentice with their programme, and its lookup of who recorded what."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from assessor_app.domain.catalogue import Qualification
 from assessor_app.domain.credit_rules import check_selection
@@ -79,6 +82,7 @@ class EvidenceLine:
 
 @dataclass(frozen=True)
 class ReviewLine:
+    id: int
     held_on: date
     kind: str
     conducted_by: str
@@ -289,19 +293,39 @@ def cohort_details(db: Database, actor: Actor, cohort_id: int) -> CohortDetails:
     return _load_cohort(db, cohort_id)
 
 
+def load_apprentice(session: Session, apprentice_id: int) -> Apprentice:
+    """The apprentice with their cohort (employer, provider, qualification) and
+    assessor loaded, for reading once the session has closed."""
+    a = session.scalar(
+        select(Apprentice)
+        .where(Apprentice.id == apprentice_id)
+        .options(
+            selectinload(Apprentice.cohort).options(*_COHORT_OPTIONS),
+            selectinload(Apprentice.assessor),
+        )
+    )
+    if a is None:
+        raise NotFound("That apprentice no longer exists.")
+    return a
+
+
+def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """The display names of the users with these ids (None, for nobody, is skipped)."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    return {
+        user_id: name
+        for user_id, name in session.execute(
+            select(User.id, User.display_name).where(User.id.in_(wanted))
+        )
+    }
+
+
 def programme_details(db: Database, actor: Actor, apprentice_id: int) -> ProgrammeDetails:
     actor.require(Permission.VIEW_RECORDS)
     with db.reading() as session:
-        a = session.scalar(
-            select(Apprentice)
-            .where(Apprentice.id == apprentice_id)
-            .options(
-                selectinload(Apprentice.cohort).options(*_COHORT_OPTIONS),
-                selectinload(Apprentice.assessor),
-            )
-        )
-        if a is None:
-            raise NotFound("That apprentice no longer exists.")
+        a = load_apprentice(session, apprentice_id)
         cohort = _cohort_details(a.cohort)
         return ProgrammeDetails(
             apprentice_id=a.id,
@@ -342,13 +366,7 @@ def recent_evidence(
                 .limit(limit)
             )
         )
-        assessor_ids = {e.assessed_by_id for e in pieces if e.assessed_by_id is not None}
-        names = {
-            user_id: name
-            for user_id, name in session.execute(
-                select(User.id, User.display_name).where(User.id.in_(assessor_ids))
-            )
-        }
+        names = user_names(session, (e.assessed_by_id for e in pieces))
         lines = []
         for e in pieces:
             units = sorted({c.unit for c in e.coverage}, key=lambda u: (u.position, u.ref))
@@ -381,7 +399,7 @@ def review_actions(
         if limit is not None:
             query = query.limit(limit)
         return tuple(
-            ReviewLine(r.held_on, r.kind, r.conducted_by, r.summary, r.actions, r.next_due_on)
+            ReviewLine(r.id, r.held_on, r.kind, r.conducted_by, r.summary, r.actions, r.next_due_on)
             for r in session.scalars(query)
         )
 

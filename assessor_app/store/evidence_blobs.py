@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Protocol
@@ -27,11 +27,14 @@ from sqlalchemy.exc import SQLAlchemyError as SAError
 from assessor_app.store.database import Database
 from assessor_app.store.evidence_files import (
     DEFAULT_MAX_BYTES,
+    CheckedStore,
     EvidenceFileAltered,
     EvidenceFileError,
     EvidenceFileMissing,
     EvidenceStore,
     StoredFile,
+    attachment_label,
+    capitalised,
 )
 from assessor_app.store.models import EvidenceBlob
 
@@ -54,14 +57,12 @@ class AttachmentStore(Protocol):
     def unreferenced(self, hashes_in_use: AbstractSet[str]) -> list[str]: ...
 
 
-class DatabaseEvidenceStore:
+class DatabaseEvidenceStore(CheckedStore):
     """Attachments in the ``evidence_blob`` table of `db`, with the folder store's interface."""
 
     def __init__(self, db: Database, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        if max_bytes < 1:
-            raise ValueError("max_bytes must be at least 1")
+        super().__init__(max_bytes)
         self.db = db
-        self.max_bytes = max_bytes
 
     # ------------------------------------------------------------------
     # Adding
@@ -112,12 +113,12 @@ class DatabaseEvidenceStore:
                     select(EvidenceBlob.sha256).where(EvidenceBlob.sha256 == sha256)
                 )
         except SAError as exc:
-            raise _unreachable(_label(sha256, None), exc) from exc
+            raise _unreachable(attachment_label(sha256, None), exc) from exc
         return found is not None
 
     def read_verified(self, sha256: str, *, name: str | None = None) -> bytes:
         """The stored bytes, after checking they still hash to `sha256`."""
-        label = _label(sha256, name)
+        label = attachment_label(sha256, name)
         content = self._load(sha256, label)
         if hashlib.sha256(content).hexdigest() != sha256:
             raise _altered(label)
@@ -125,7 +126,7 @@ class DatabaseEvidenceStore:
 
     def copy_out(self, sha256: str, destination: Path, *, name: str | None = None) -> Path:
         """Write a verified copy to `destination`; it appears only once complete."""
-        label = _label(sha256, name)
+        label = attachment_label(sha256, name)
         destination = Path(destination)
         if destination.is_dir():
             raise EvidenceFileError(
@@ -166,7 +167,7 @@ class DatabaseEvidenceStore:
             raise _unreachable(label, exc) from exc
         if content is None:
             raise EvidenceFileMissing(
-                f"{_capital(label)} is missing from the database's evidence store. Restore "
+                f"{capitalised(label)} is missing from the database's evidence store. Restore "
                 "the database from your most recent backup, or attach the original file again."
             )
         return bytes(content)
@@ -174,33 +175,18 @@ class DatabaseEvidenceStore:
     # ------------------------------------------------------------------
     # Checking
 
-    def verify(self, sha256: str, *, name: str | None = None) -> str | None:
-        """None if the stored contents are present and intact, else what is wrong."""
-        try:
-            self.read_verified(sha256, name=name)
-        except EvidenceFileError as exc:
-            return str(exc)
-        return None
+    def _check_intact(self, sha256: str, name: str | None) -> None:
+        self.read_verified(sha256, name=name)
 
-    def verify_all(self, hashes: Iterable[str]) -> list[tuple[str, str]]:
-        """(hash, problem) for every missing, altered or unreadable attachment, each once."""
-        problems: list[tuple[str, str]] = []
-        for sha256 in dict.fromkeys(hashes):
-            problem = self.verify(sha256)
-            if problem is not None:
-                problems.append((sha256, problem))
-        return problems
-
-    def unreferenced(self, hashes_in_use: AbstractSet[str]) -> list[str]:
-        """Hashes of stored contents that no record points to, sorted. Deletes nothing."""
+    def _stored_hashes(self, skip: AbstractSet[str]) -> Iterator[str]:
         try:
             with self.db.reading() as session:
-                stored = session.scalars(select(EvidenceBlob.sha256).order_by(EvidenceBlob.sha256))
-                return [sha256 for sha256 in stored if sha256 not in hashes_in_use]
+                stored = list(session.scalars(select(EvidenceBlob.sha256)))
         except SAError as exc:
             raise EvidenceFileError(
                 f"Could not list the evidence kept in the database ({_db_reason(exc)})."
             ) from exc
+        return (sha256 for sha256 in stored if sha256 not in skip)
 
 
 def _check_sha256(sha256: str) -> None:
@@ -212,20 +198,9 @@ def _check_sha256(sha256: str) -> None:
         )
 
 
-def _label(sha256: str, name: str | None) -> str:
-    short = f"{sha256[:12]}…" if isinstance(sha256, str) and len(sha256) > 12 else sha256
-    if name:
-        return f"the attachment “{name}” (stored as {short})"
-    return f"the attachment stored as {short}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _altered(label: str) -> EvidenceFileAltered:
     return EvidenceFileAltered(
-        f"{_capital(label)} has been altered or damaged since it was added: its contents no "
+        f"{capitalised(label)} has been altered or damaged since it was added: its contents no "
         "longer match. Do not rely on this copy. Restore the database from your most recent "
         "backup, or attach the original file again to repair it."
     )
@@ -233,7 +208,7 @@ def _altered(label: str) -> EvidenceFileAltered:
 
 def _unreachable(label: str, exc: SAError) -> EvidenceFileError:
     return EvidenceFileError(
-        f"{_capital(label)} could not be read from the database ({_db_reason(exc)}). Check the "
+        f"{capitalised(label)} could not be read from the database ({_db_reason(exc)}). Check the "
         "connection to the database server, then try again."
     )
 

@@ -21,7 +21,8 @@ import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import BinaryIO
 
 __all__ = [
     "ALLOWED_TYPES",
+    "CheckedStore",
     "EvidenceFileAltered",
     "EvidenceFileError",
     "EvidenceFileMissing",
@@ -127,14 +129,56 @@ class StoredFile:
     original_name: str
 
 
-class EvidenceStore:
+class CheckedStore(ABC):
+    """What both evidence stores (this folder, and the database's table in
+    evidence_blobs) do alike once they can check one attachment and list the hashes
+    they hold: checking many, and finding those no record points to."""
+
+    def __init__(self, max_bytes: int) -> None:
+        if max_bytes < 1:
+            raise ValueError("max_bytes must be at least 1")
+        self.max_bytes = max_bytes
+
+    @abstractmethod
+    def _check_intact(self, sha256: str, name: str | None) -> None:
+        """Raise EvidenceFileError saying what is wrong with the stored copy, if anything."""
+
+    @abstractmethod
+    def _stored_hashes(self, skip: AbstractSet[str]) -> Iterator[str]:
+        """The hashes of everything stored but those in `skip`; EvidenceFileError when
+        they cannot be listed."""
+
+    def verify(self, sha256: str, *, name: str | None = None) -> str | None:
+        """None if the stored copy is present and intact, else a sentence saying what is wrong.
+
+        `name` (the attachment's original name) is only used in the sentence.
+        """
+        try:
+            self._check_intact(sha256, name)
+        except EvidenceFileError as exc:
+            return str(exc)
+        return None
+
+    def verify_all(self, hashes: Iterable[str]) -> list[tuple[str, str]]:
+        """(hash, problem) for every missing, altered or unreadable attachment, each hash once."""
+        problems: list[tuple[str, str]] = []
+        for sha256 in dict.fromkeys(hashes):
+            problem = self.verify(sha256)
+            if problem is not None:
+                problems.append((sha256, problem))
+        return problems
+
+    def unreferenced(self, hashes_in_use: AbstractSet[str]) -> list[str]:
+        """Hashes of stored attachments that no record points to, sorted. Deletes nothing."""
+        return sorted(self._stored_hashes(skip=hashes_in_use))
+
+
+class EvidenceStore(CheckedStore):
     """The evidence folder: add files, read them back verified, check them all."""
 
     def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        if max_bytes < 1:
-            raise ValueError("max_bytes must be at least 1")
+        super().__init__(max_bytes)
         self.root = Path(root)
-        self.max_bytes = max_bytes
 
     # ------------------------------------------------------------------
     # Locating
@@ -302,7 +346,7 @@ class EvidenceStore:
 
         `name` (the attachment's original name) is only used in messages.
         """
-        label = _label(sha256, name)
+        label = attachment_label(sha256, name)
         path = self.path_for(sha256)
         digest = hashlib.sha256()
         chunks: list[bytes] = []
@@ -323,7 +367,7 @@ class EvidenceStore:
         The copy appears at `destination` only once it is complete and verified
         (an existing file there is replaced); on any problem nothing is left behind.
         """
-        label = _label(sha256, name)
+        label = attachment_label(sha256, name)
         path = self.path_for(sha256)
         destination = Path(destination)
         if destination.is_dir():
@@ -375,38 +419,23 @@ class EvidenceStore:
     # ------------------------------------------------------------------
     # Checking
 
-    def verify(self, sha256: str, *, name: str | None = None) -> str | None:
-        """None if the stored file is present and intact, else a sentence saying what is wrong."""
-        try:
-            label = _label(sha256, name)
-            path = self.path_for(sha256)
-            digest = hashlib.sha256()
-            with self._open_stored(path, label) as stored:
-                try:
-                    while chunk := stored.read(CHUNK_BYTES):
-                        digest.update(chunk)
-                except OSError as exc:
-                    raise _stored_unreadable(label, path, exc) from exc
-            if digest.hexdigest() != sha256:
-                raise _altered(label, path)
-        except EvidenceFileError as exc:
-            return str(exc)
-        return None
+    def _check_intact(self, sha256: str, name: str | None) -> None:
+        # Hashed as it is read, so checking a large file does not hold it in memory.
+        label = attachment_label(sha256, name)
+        path = self.path_for(sha256)
+        digest = hashlib.sha256()
+        with self._open_stored(path, label) as stored:
+            try:
+                while chunk := stored.read(CHUNK_BYTES):
+                    digest.update(chunk)
+            except OSError as exc:
+                raise _stored_unreadable(label, path, exc) from exc
+        if digest.hexdigest() != sha256:
+            raise _altered(label, path)
 
-    def verify_all(self, hashes: Iterable[str]) -> list[tuple[str, str]]:
-        """(hash, problem) for every missing, altered or unreadable file, each hash once."""
-        problems: list[tuple[str, str]] = []
-        for sha256 in dict.fromkeys(hashes):
-            problem = self.verify(sha256)
-            if problem is not None:
-                problems.append((sha256, problem))
-        return problems
-
-    def unreferenced(self, hashes_in_use: AbstractSet[str]) -> list[str]:
-        """Hashes of stored files that no record points to, sorted. Deletes nothing."""
+    def _stored_hashes(self, skip: AbstractSet[str]) -> Iterator[str]:
         if not self.root.is_dir():
-            return []
-        found: list[str] = []
+            return
         try:
             for folder in self.root.iterdir():
                 if not (_SUBFOLDER.fullmatch(folder.name) and folder.is_dir()):
@@ -416,15 +445,14 @@ class EvidenceStore:
                     if (
                         _SHA256.fullmatch(sha256)
                         and sha256.startswith(folder.name)
-                        and sha256 not in hashes_in_use
+                        and sha256 not in skip
                         and entry.is_file()
                     ):
-                        found.append(sha256)
+                        yield sha256
         except OSError as exc:
             raise EvidenceFileError(
                 f"Could not list the evidence folder {self.root}: {_reason(exc)}."
             ) from exc
-        return sorted(found)
 
 
 # ----------------------------------------------------------------------
@@ -670,7 +698,8 @@ def _cannot_copy(label: str, destination: Path, exc: OSError) -> EvidenceFileErr
     )
 
 
-def _label(sha256: str, name: str | None) -> str:
+def attachment_label(sha256: str, name: str | None) -> str:
+    """How messages name an attachment: its original name if known, and its hash."""
     short = f"{sha256[:12]}…" if isinstance(sha256, str) and len(sha256) > 12 else sha256
     if name:
         return f"the attachment “{name}” (stored as {short})"
@@ -679,7 +708,7 @@ def _label(sha256: str, name: str | None) -> str:
 
 def _missing(label: str, path: Path) -> EvidenceFileMissing:
     return EvidenceFileMissing(
-        f"{_capital(label)} is missing from the evidence folder (it should be at {path}). "
+        f"{capitalised(label)} is missing from the evidence folder (it should be at {path}). "
         "Restore the evidence folder from your most recent backup, or attach the original "
         "file again."
     )
@@ -687,7 +716,7 @@ def _missing(label: str, path: Path) -> EvidenceFileMissing:
 
 def _altered(label: str, path: Path) -> EvidenceFileAltered:
     return EvidenceFileAltered(
-        f"{_capital(label)} has been altered or damaged since it was added: its contents no "
+        f"{capitalised(label)} has been altered or damaged since it was added: its contents no "
         f"longer match (file {path}). Do not rely on this copy. Restore the evidence folder "
         "from your most recent backup, or attach the original file again to repair it."
     )
@@ -695,7 +724,7 @@ def _altered(label: str, path: Path) -> EvidenceFileAltered:
 
 def _stored_unreadable(label: str, path: Path, exc: OSError) -> EvidenceFileError:
     return EvidenceFileError(
-        f"{_capital(label)} could not be read from the evidence folder ({_reason(exc)}; "
+        f"{capitalised(label)} could not be read from the evidence folder ({_reason(exc)}; "
         f"file {path}). Check the folder is available and that you can open files in it, "
         "then try again."
     )
@@ -710,7 +739,7 @@ def _check_sha256(sha256: str) -> None:
         )
 
 
-def _capital(text: str) -> str:
+def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 

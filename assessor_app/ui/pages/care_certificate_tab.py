@@ -4,10 +4,6 @@ with a date."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
-from typing import TYPE_CHECKING, Any
-
 from assessor_app.domain.dates import format_date
 from assessor_app.services.apprentice_record_queries import (
     CareCertificateView,
@@ -15,23 +11,20 @@ from assessor_app.services.apprentice_record_queries import (
     care_certificate_view,
 )
 from assessor_app.services.progress_records import complete_care_certificate_standard
-from assessor_app.services.roles import Actor, Permission
-from assessor_app.ui.models.record_model import RecordTableModel
-from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE
+from assessor_app.services.roles import Permission
+from assessor_app.ui.models.column_table_model import Column, ColumnTableModel
+from assessor_app.ui.models.sort_proxy import ROW_ROLE
 from assessor_app.ui.pages.record_tab import (
-    FieldMarks,
-    RecordTab,
+    ListFormTab,
     ask_to_confirm,
+    bold_label,
     date_edit,
     from_qdate,
     selected_record,
     table_view,
 )
 from assessor_app.ui.qt import (
-    AnyIndex,
-    QBrush,
     QColor,
-    QFont,
     QHBoxLayout,
     QLabel,
     QObject,
@@ -42,83 +35,50 @@ from assessor_app.ui.qt import (
     tr,
 )
 
-if TYPE_CHECKING:
-    from assessor_app.store.database import Database
-
-_DONE = ("#dff3e1", "#1e5a28")
+_DONE = (QColor("#dff3e1"), QColor("#1e5a28"))
 
 
-class StandardTableModel(RecordTableModel):
+def _completed(line: StandardLine) -> str:
+    if line.completed_on is None:
+        return tr("○ Not yet")
+    return tr("✓ {on}").format(on=format_date(line.completed_on))
+
+
+class StandardTableModel(ColumnTableModel[StandardLine]):
     NUMBER, TITLE, COMPLETED, SIGNED_BY = range(4)
-    COLUMN_COUNT = 4
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[StandardLine] = []
-        self._headers = {
-            self.NUMBER: tr("No."),
-            self.TITLE: tr("Standard"),
-            self.COMPLETED: tr("Completed"),
-            self.SIGNED_BY: tr("Signed off by"),
-        }
-
-    def set_rows(self, rows: Sequence[StandardLine]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        line, column = self._rows[index.row()], index.column()
-        if role == ROW_ROLE:
-            return line
-        if role == SORT_ROLE:
-            return (line.number, line.title.casefold(), line.completed_on, line.signed_off_by)[
-                column
-            ] or None
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.NUMBER:
-                return str(line.number)
-            if column == self.TITLE:
-                return line.title
-            if column == self.COMPLETED:
-                if line.completed_on is None:
-                    return tr("○ Not yet")
-                return tr("✓ {on}").format(on=format_date(line.completed_on))
-            return line.signed_off_by
-        if column == self.COMPLETED and line.completed_on is not None:
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(QColor(_DONE[0]))
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(_DONE[1]))
-        return None
+        super().__init__(
+            [
+                Column(tr("No."), lambda s: str(s.number), sort=lambda s: s.number),
+                Column(tr("Standard"), lambda s: s.title, sort=lambda s: s.title.casefold()),
+                Column(
+                    tr("Completed"),
+                    _completed,
+                    sort=lambda s: s.completed_on,
+                    colours=lambda s: _DONE if s.completed_on is not None else None,
+                ),
+                Column(
+                    tr("Signed off by"),
+                    lambda s: s.signed_off_by,
+                    sort=lambda s: s.signed_off_by or None,
+                ),
+            ],
+            parent,
+        )
 
 
-class CareCertificateTab(RecordTab):
-    def __init__(
-        self,
-        db: Database,
-        actor: Actor,
-        apprentice_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(db, actor, apprentice_id, parent, today=today)
+class CareCertificateTab(ListFormTab):
+    form_permission = Permission.RECORD_CARE_CERTIFICATE
+
+    def build(self) -> QWidget:
         self.setObjectName("careCertificateTab")
         self.view: CareCertificateView | None = None
-        self.status_label = QLabel()
-        self.status_label.setObjectName("careCertificateStatus")
-        self.status_label.setWordWrap(True)
-        font = QFont(self.status_label.font())
-        font.setBold(True)
-        self.status_label.setFont(font)
+        self.status_label = bold_label("careCertificateStatus")
         self.model = StandardTableModel(self)
         self.table = table_view(self.model, "standardsTable")
         self.table.sortByColumn(StandardTableModel.NUMBER, Qt.SortOrder.AscendingOrder)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.marks = FieldMarks()
         self.date_edit = date_edit(self.today, "completedOn")
         self.complete_button = QPushButton(tr("&Mark complete"))
         self.complete_button.setObjectName("markStandardComplete")
@@ -126,8 +86,8 @@ class CareCertificateTab(RecordTab):
             tr("Record that the chosen standard was completed on the date given; you sign it off")
         )
         self.complete_button.clicked.connect(self.complete_selected)
-        self.form = QWidget()
-        row = QHBoxLayout(self.form)
+        form = QWidget()
+        row = QHBoxLayout(form)
         row.setContentsMargins(0, 0, 0, 0)
         date_label = QLabel(tr("Completed &on:"))
         date_label.setBuddy(self.date_edit)
@@ -140,10 +100,9 @@ class CareCertificateTab(RecordTab):
         layout.addWidget(self.message_label)
         layout.addWidget(self.status_label)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.form)
+        layout.addWidget(form)
         layout.addWidget(error)
-        self.form.setVisible(actor.can(Permission.RECORD_CARE_CERTIFICATE))
-        self.reload()
+        return form
 
     def load(self) -> CareCertificateView:
         return care_certificate_view(self._db, self._actor, self.apprentice_id, today=self._today)
@@ -158,10 +117,6 @@ class CareCertificateTab(RecordTab):
         self.model.set_rows(data.standards)
         self.table.resizeColumnsToContents()
         self._update_buttons()
-
-    def set_actor(self, actor: Actor) -> None:
-        self.form.setVisible(actor.can(Permission.RECORD_CARE_CERTIFICATE))
-        super().set_actor(actor)
 
     def selected_standard(self) -> StandardLine | None:
         line = selected_record(self.table)
@@ -179,7 +134,7 @@ class CareCertificateTab(RecordTab):
 
     def complete_selected(self) -> None:
         line = self.selected_standard()
-        if line is None or not self._actor.can(Permission.RECORD_CARE_CERTIFICATE):
+        if line is None or not self.may_use_form:
             return
         on = from_qdate(self.date_edit.date())
         if line.completed_on is not None and not ask_to_confirm(
@@ -194,15 +149,14 @@ class CareCertificateTab(RecordTab):
             tr("Change date"),
         ):
             return
-        db, actor, apprentice_id, today = self._db, self._actor, self.apprentice_id, self._today
-        self.save(
-            lambda: complete_care_certificate_standard(
-                db, actor, apprentice_id, line.number, on, today=today
-            ),
+        self.save_form(
             lambda _none: self.show_message(
                 tr("Standard {number} recorded as completed on {on}.").format(
                     number=line.number, on=format_date(on)
                 )
             ),
-            self.marks,
+            complete_care_certificate_standard,
+            line.number,
+            on,
+            today=self._today,
         )

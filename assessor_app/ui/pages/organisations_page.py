@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from assessor_app.services.errors import ServiceError
 from assessor_app.services.host_queries import OrganisationRow, SettingRow, organisation_rows
 from assessor_app.services.organisations import SECTOR_LABELS
-from assessor_app.services.roles import Actor, Permission, PermissionDenied
+from assessor_app.services.roles import Actor, Permission
 from assessor_app.ui.dialogs.organisation_dialog import (
     OrganisationDialog,
     SettingDialog,
@@ -17,22 +16,18 @@ from assessor_app.ui.dialogs.organisation_dialog import (
 from assessor_app.ui.models.column_table_model import Column
 from assessor_app.ui.qt import (
     QDialog,
-    QFont,
-    QHBoxLayout,
     QKeySequence,
     QLabel,
-    QLineEdit,
     QPushButton,
     QShortcut,
-    QShowEvent,
-    QSplitter,
-    Qt,
-    QVBoxLayout,
     QWidget,
     tr,
 )
+from assessor_app.ui.widgets.list_page import ListPage, detail_pane, split_vertically
+
+# The cohorts, placements and dashboard pages still import it from here.
+from assessor_app.ui.widgets.list_page import heading_label as heading_label
 from assessor_app.ui.widgets.record_table import RecordTable
-from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
     from assessor_app.store.database import Database
@@ -50,15 +45,6 @@ def roles_text(row: OrganisationRow) -> str:
         if flag
     ]
     return ", ".join(roles)
-
-
-def heading_label(text: str, scale: float = 1.5) -> QLabel:
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setPointSizeF(font.pointSizeF() * scale)
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 def _number(value: int | None) -> str:
@@ -97,26 +83,18 @@ SETTING_COLUMNS: list[Column[SettingRow]] = [
 ]
 
 
-class OrganisationsPage(QWidget):
+class OrganisationsPage(ListPage):
     def __init__(
         self, db: Database, actor: Actor | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._db = db
-        self._actor: Actor | None = None
-        self._loading = 0
-        self._shown_before = False
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("organisationSearch")
-        self.search_edit.setPlaceholderText(tr("Search by name (Ctrl+F)"))
-        self.search_edit.setClearButtonEnabled(True)
+        super().__init__(db, parent)
+        self.search_edit = self.search_field("organisationSearch", tr("Search by name (Ctrl+F)"))
         self.new_button = QPushButton(tr("Ne&w organisation…"))
         self.new_button.setToolTip(tr("Add an employer, host, provider or agency (Ctrl+N)"))
         self.edit_button = QPushButton(tr("&Edit…"))
         self.edit_button.setToolTip(tr("Change the chosen organisation"))
         self.setting_button = QPushButton(tr("Add &setting…"))
         self.setting_button.setToolTip(tr("Add a ward, home or unit to the chosen organisation"))
-        self.status_label = QLabel()
         self.status_label.setObjectName("organisationStatus")
 
         self.table: RecordTable[OrganisationRow] = RecordTable(ORGANISATION_COLUMNS)
@@ -126,27 +104,17 @@ class OrganisationsPage(QWidget):
         self.settings_table: RecordTable[SettingRow] = RecordTable(SETTING_COLUMNS)
         self.settings_table.setObjectName("settingTable")
 
-        top = QHBoxLayout()
-        top.addWidget(heading_label(tr("Organisations")))
-        top.addStretch(1)
-        top.addWidget(self.search_edit, 1)
-        top.addWidget(self.new_button)
-        top.addWidget(self.edit_button)
-        top.addWidget(self.setting_button)
-        lower = QWidget()
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.settings_heading)
-        lower_layout.addWidget(self.settings_table, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(lower)
+        splitter = split_vertically(
+            self.table, detail_pane(self.settings_heading, self.settings_table)
+        )
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.status_label)
+        self.lay_out(
+            tr("Organisations"),
+            splitter,
+            [self.new_button, self.edit_button, self.setting_button],
+            search=self.search_edit,
+        )
 
         self.search_edit.textChanged.connect(self.table.proxy.set_text)
         self.new_button.clicked.connect(self.new_organisation)
@@ -155,19 +123,11 @@ class OrganisationsPage(QWidget):
         self.table.activated.connect(lambda _index: self.edit_organisation())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_organisation)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.search_edit.setFocus)
         self.set_actor(actor)
 
     @property
     def may_manage(self) -> bool:
         return self._actor is not None and self._actor.can(Permission.MANAGE_ORGANISATIONS)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        # Another page may have changed what this one shows since it was read.
-        if self._shown_before and not event.spontaneous():
-            self.reload()
-        self._shown_before = True
 
     def set_actor(self, actor: Actor | None) -> None:
         self._actor = actor
@@ -177,32 +137,12 @@ class OrganisationsPage(QWidget):
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
-        self._loading += 1
-        ticket = self._loading
-        if self._actor is None:
-            self._show([], None)
-            self.status_label.setText(tr("Sign in to see the organisations."))
-            return
-        self.status_label.setText(tr("Loading…"))
-        db, actor = self._db, self._actor
-        run_task(
-            lambda: organisation_rows(db, actor),
-            lambda rows: self._loaded(ticket, rows, select_id),
-            lambda exc: self._failed(ticket, exc),
-            owner=self,
+        self.read(
+            organisation_rows,
+            lambda rows: self._show(rows, select_id),
+            lambda: self._show([], None),
+            tr("Sign in to see the organisations."),
         )
-
-    def _loaded(self, ticket: int, rows: list[OrganisationRow], select_id: int | None) -> None:
-        if ticket == self._loading:
-            self._show(rows, select_id)
-
-    def _failed(self, ticket: int, exc: Exception) -> None:
-        if ticket != self._loading:
-            return
-        if not isinstance(exc, ServiceError | PermissionDenied):
-            raise exc
-        self._show([], None)
-        self.status_label.setText(str(exc))
 
     def _show(self, rows: list[OrganisationRow], select_id: int | None) -> None:
         current = self.table.current_record()

@@ -1,14 +1,15 @@
 """What the apprentice page's record tabs share: loading off the window's thread, a
-message line, fields marked with a service's FieldError, tables and date editors."""
+message line, fields marked with a service's FieldError, tables and date editors, and
+the list-beside-a-form shape of the Care Certificate, off-the-job and reviews tabs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from assessor_app.services.errors import FieldError, ServiceError
-from assessor_app.services.roles import Actor, PermissionDenied
+from assessor_app.services.roles import Actor, Permission, PermissionDenied
 from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SortFilterProxy
 from assessor_app.ui.qt import (
@@ -16,11 +17,18 @@ from assessor_app.ui.qt import (
     QDate,
     QDateEdit,
     QDialog,
+    QFont,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QHeaderView,
+    QKeySequence,
     QLabel,
     QMessageBox,
+    QPushButton,
     Qt,
     QTableView,
+    QVBoxLayout,
     QWidget,
     Signal,
 )
@@ -28,6 +36,9 @@ from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
     from assessor_app.store.database import Database
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 ERROR_COLOUR = "#a4000f"
 _FIELD_ERROR_STYLE = f"border: 2px solid {ERROR_COLOUR};"
@@ -71,6 +82,37 @@ def message_label(name: str) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.hide()
     return label
+
+
+def bold_label(name: str) -> QLabel:
+    """The line above a tab's list that says where the apprentice stands."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def save_button(text: str, name: str, tip: str, clicked: Callable[[], None]) -> QPushButton:
+    """A form's button that saves what was entered; Ctrl+S presses it too."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setToolTip(tip)
+    button.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
+    button.clicked.connect(clicked)
+    return button
+
+
+def with_error_line(widget: QWidget, error: QLabel) -> QWidget:
+    """`widget` with the line for its error (see FieldMarks.add) under it."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(widget)
+    column.addWidget(error)
+    return holder
 
 
 def show_message(label: QLabel, text: str, *, error: bool = False) -> None:
@@ -147,9 +189,19 @@ class FieldMarks:
             label.hide()
 
 
+class FormField(NamedTuple):
+    """One row of a tab's form."""
+
+    label: str
+    field: str  # the name a service's FieldError gives it
+    widget: QWidget  # the editor marked when the service refuses the field
+    shown: QWidget | None = None  # what the row shows, when the editor sits inside it
+
+
 class RecordTab(QWidget):
     """A tab that loads one apprentice's data with `load()` off the window's thread
-    and shows it with `show_data()`; `changed` tells the page something was saved."""
+    and shows it with `show_data()`; `changed` tells the page something was saved.
+    A subclass builds its widgets in `set_up()` (or in its own __init__)."""
 
     changed = Signal()
     # Reloaded when another tab of the page saves something (see ApprenticePage.add_tab).
@@ -171,6 +223,10 @@ class RecordTab(QWidget):
         self.apprentice_id = apprentice_id
         self.loaded = False
         self.message_label = message_label("tabMessage")
+        self.set_up()
+
+    def set_up(self) -> None:
+        """Build the tab and start loading; called at the end of __init__."""
 
     @property
     def today(self) -> date:
@@ -223,3 +279,76 @@ class RecordTab(QWidget):
             self.reload()
 
         run_task(work, finished, lambda exc: self.failed(exc, marks), owner=self)
+
+
+class ListFormTab(RecordTab):
+    """A tab listing one kind of the apprentice's records, with a form to add to them
+    that only those with `form_permission` see (and may use). A subclass makes its
+    widgets and layout in `build()`, which returns that form."""
+
+    form_permission: ClassVar[Permission]
+
+    def set_up(self) -> None:
+        self.marks = FieldMarks()
+        self.form = self.build()
+        self.form.setVisible(self.may_use_form)
+        self.reload()
+
+    def build(self) -> QWidget:
+        """Make the tab's widgets and lay them out; returns the form."""
+        raise NotImplementedError
+
+    @property
+    def may_use_form(self) -> bool:
+        return self._actor.can(self.form_permission)
+
+    def set_actor(self, actor: Actor) -> None:
+        self.form.setVisible(actor.can(self.form_permission))
+        super().set_actor(actor)
+
+    def save_form(
+        self,
+        done: Callable[[T], None],
+        service: Callable[Concatenate[Database, Actor, int, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> None:
+        """Save what the form holds with `service(db, actor, apprentice_id, ...)` off
+        the window's thread, then `done` with its answer; a refusal is marked at its
+        field. Nothing happens for someone who may not use the form."""
+        if not self.may_use_form:
+            return
+        db, actor, apprentice_id = self._db, self._actor, self.apprentice_id
+        self.save(lambda: service(db, actor, apprentice_id, *args, **kwargs), done, self.marks)
+
+    def form_box(self, title: str, fields: Sequence[FormField], button: QPushButton) -> QGroupBox:
+        """The form: a row for each field, with the line for its error under it, then
+        the button."""
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for row in fields:
+            error = self.marks.add(row.field, row.widget)
+            form.addRow(row.label, with_error_line(row.shown or row.widget, error))
+        form.addRow("", button)
+        return box
+
+    def lay_out_beside_form(
+        self,
+        above: Sequence[QWidget],
+        table: QTableView,
+        form: QWidget,
+        *,
+        form_alignment: Qt.AlignmentFlag = Qt.AlignmentFlag(0),  # noqa: B008
+    ) -> None:
+        """The message line across the top; under it, on the left, the widgets in
+        `above` and then the table, which takes the height left; the form on the right."""
+        left = QVBoxLayout()
+        for widget in above:
+            left.addWidget(widget)
+        left.addWidget(table, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addWidget(form, 2, form_alignment)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_label)
+        layout.addLayout(columns, 1)
