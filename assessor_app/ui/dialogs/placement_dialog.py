@@ -24,6 +24,7 @@ from assessor_app.services.placements import (
 from assessor_app.services.planner_queries import PlacementDetails, placement_details
 from assessor_app.services.roles import PermissionDenied
 from assessor_app.services.rotation_planning import schedule_rotation
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.dialogs.cohort_dialog import chosen_date, date_edit
 from assessor_app.ui.models.column_table_model import Column
 from assessor_app.ui.qt import (
@@ -383,7 +384,7 @@ class RotationDialog(FormDialog):
                 ).format(count=already_placed)
             )
             warning.setWordWrap(True)
-            warning.setStyleSheet("color: #5a4300;")
+            warning.setStyleSheet(tone_style(Tone.CAUTION))
             self.form.addRow(warning)
         self.table: RecordTable[ProposedSlot] = RecordTable(SLOT_COLUMNS, stretch=2)
         self.table.set_rows(list(plan.slots))

@@ -12,6 +12,7 @@ from assessor_app.services.apprentice_record_queries import (
 )
 from assessor_app.services.progress_records import complete_care_certificate_standard
 from assessor_app.services.roles import Permission
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.models.column_table_model import Column, ColumnTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE
 from assessor_app.ui.pages.record_tab import (
@@ -112,8 +113,8 @@ class CareCertificateTab(ListFormTab):
         status = data.status
         # The message names the due date itself.
         self.status_label.setText(status.message)
-        colour = "#8a1f24" if status.overdue else ("#1e5a28" if status.complete else "")
-        self.status_label.setStyleSheet(f"color: {colour};" if colour else "")
+        tone = Tone.BAD if status.overdue else (Tone.GOOD if status.complete else None)
+        self.status_label.setStyleSheet(tone_style(tone) if tone else "")
         self.model.set_rows(data.standards)
         self.table.resizeColumnsToContents()
         self._update_buttons()

@@ -13,6 +13,7 @@ from assessor_app.services.apprentice_record_queries import (
 )
 from assessor_app.services.progress_records import OFF_THE_JOB_ACTIVITIES, log_off_the_job
 from assessor_app.services.roles import Permission
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.models.column_table_model import Column, ColumnTableModel
 from assessor_app.ui.pages.record_tab import (
     FormField,
@@ -36,7 +37,7 @@ from assessor_app.ui.qt import (
 )
 
 PACE_SYMBOLS = {Pace.AHEAD: "▲", Pace.ON_TRACK: "●", Pace.BEHIND: "▼"}
-PACE_COLOURS = {Pace.AHEAD: "#1e5a28", Pace.ON_TRACK: "#1e5a28", Pace.BEHIND: "#8a1f24"}
+PACE_TONES = {Pace.AHEAD: Tone.GOOD, Pace.ON_TRACK: Tone.GOOD, Pace.BEHIND: Tone.BAD}
 
 
 class OffTheJobTableModel(ColumnTableModel[OffTheJobLine]):
@@ -134,7 +135,7 @@ class OffTheJobTab(ListFormTab):
         pace = data.pace
         # The symbol repeats the verdict the message ends with, so it is not colour alone.
         self.pace_label.setText(f"{PACE_SYMBOLS[pace.pace]} {pace.message}")
-        self.pace_label.setStyleSheet(f"color: {PACE_COLOURS[pace.pace]};")
+        self.pace_label.setStyleSheet(tone_style(PACE_TONES[pace.pace]))
         percent = pace.percent_of_expected
         self.pace_bar.setValue(min(int(percent), 100) if percent is not None else 0)
         self.pace_bar.setFormat(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NamedTuple, ParamS
 
 from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SortFilterProxy
 from assessor_app.ui.qt import (
@@ -40,8 +41,7 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 T = TypeVar("T")
 
-ERROR_COLOUR = "#a4000f"
-_FIELD_ERROR_STYLE = f"border: 2px solid {ERROR_COLOUR};"
+_FIELD_ERROR_STYLE = "border: 2px solid #c0392b;"  # seen on light and dark windows
 
 
 def ask_to_confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
@@ -117,7 +117,7 @@ def with_error_line(widget: QWidget, error: QLabel) -> QWidget:
 
 def show_message(label: QLabel, text: str, *, error: bool = False) -> None:
     label.setText(text)
-    label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;" if error else "")
+    label.setStyleSheet(tone_style(Tone.BAD, bold=True) if error else "")
     label.setVisible(bool(text))
 
 
@@ -162,7 +162,7 @@ class FieldMarks:
         label = QLabel()
         label.setObjectName(f"error_{field}")
         label.setWordWrap(True)
-        label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        label.setStyleSheet(tone_style(Tone.BAD))
         label.hide()
         self._fields[field] = (widget, label)
         return label

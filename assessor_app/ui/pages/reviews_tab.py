@@ -10,6 +10,7 @@ from assessor_app.services.apprentice_record_queries import ReviewsView, reviews
 from assessor_app.services.progress_records import REVIEW_KINDS, record_review
 from assessor_app.services.report_queries import ReviewLine
 from assessor_app.services.roles import Permission
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.models.column_table_model import Column, ColumnTableModel
 from assessor_app.ui.pages.record_tab import (
     FormField,
@@ -141,12 +142,12 @@ class ReviewsTab(ListFormTab):
         days = (due - self.today).days
         if days < 0:
             text = tr("Next progress review was due on {due}: {days} days overdue.")
-            colour = "#8a1f24"
+            style = tone_style(Tone.BAD)
         else:
             text = tr("Next progress review due on {due}, in {days} days.")
-            colour = ""
+            style = ""
         self.next_label.setText(text.format(due=format_date(due), days=abs(days)))
-        self.next_label.setStyleSheet(f"color: {colour};" if colour else "")
+        self.next_label.setStyleSheet(style)
         self.model.set_rows(data.reviews)
         self.table.resizeColumnsToContents()
         for column in (ReviewTableModel.SUMMARY, ReviewTableModel.ACTIONS):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.roles import PermissionDenied
+from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.qt import (
     QDialog,
     QDialogButtonBox,
@@ -19,7 +20,6 @@ from assessor_app.ui.qt import (
     tr,
 )
 
-ERROR_STYLE = "color: #a4000f;"
 FIELD_ERROR_STYLE = "border: 2px solid #c0392b; border-radius: 3px;"
 
 
@@ -33,7 +33,7 @@ class FormDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("formMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setStyleSheet(tone_style(Tone.BAD))
         self.message.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -60,7 +60,7 @@ class FormDialog(QDialog):
         error = QLabel()
         error.setObjectName(f"error_{field}")
         error.setWordWrap(True)
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(tone_style(Tone.BAD))
         error.hide()
         column.addWidget(error)
         caption = QLabel(label)
