@@ -1,32 +1,37 @@
 """The evidence tab and its dialogs on the demo database: evidence is recorded (with a
-file dropped on the dialog), submitted, assessed and units signed off and revoked
-through the dialogs; bad input is marked at its field; roles see only what they may do."""
+file dropped on the dialog), corrected until accepted, submitted, assessed, returned,
+and units signed off and revoked through the dialogs; bad input and stale edits are
+shown in the form; roles see only what they may do."""
 
 from __future__ import annotations
 
-import shutil
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FAST, apprentice_id, sign_in
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
 
-from assessor_app.paths import AppPaths
-from assessor_app.services import catalogue, passwords, users
-from assessor_app.services.apprentice_queries import list_apprentices
-from assessor_app.services.demo import ACCOUNTS, build_demo
+from assessor_app.services import catalogue, passwords
+from assessor_app.services.apprentices import choose_units
+from assessor_app.services.evidence import EvidenceInput, record_evidence, update_evidence
 from assessor_app.services.evidence_queries import evidence_book
-from assessor_app.startup import open_app_database
 from assessor_app.ui import workers
-from assessor_app.ui.dialogs.evidence_dialog import AssessDialog, EvidenceDialog, NoteDialog
+from assessor_app.ui.dialogs.evidence_dialog import (
+    COVERAGE_ROLE,
+    AssessDialog,
+    EvidenceDialog,
+    NoteDialog,
+)
 from assessor_app.ui.models.evidence_table_model import EvidenceTableModel, UnitSignOffModel
 from assessor_app.ui.pages import evidence_tab
 from assessor_app.ui.pages.evidence_tab import EvidenceTab
+from assessor_app.ui.pages.record_tab import to_qdate
 from assessor_app.ui.qt import QDialog, QDragEnterEvent, QDropEvent, Qt
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
-ACCOUNT = {account.username: account for account in ACCOUNTS}
 E = EvidenceTableModel
 U = UnitSignOffModel
 
@@ -38,35 +43,6 @@ def _inline_tasks(monkeypatch):
     monkeypatch.setattr(passwords, "CURRENT", FAST)
     yield
     workers.use_pool(None)
-
-
-@pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory):
-    """The demo database built once; each test works on its own copy."""
-    folder = tmp_path_factory.mktemp("demo")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "CURRENT", FAST)
-        database = open_app_database(AppPaths(folder))
-        build_demo(database)
-        database.dispose()
-    return folder
-
-
-@pytest.fixture
-def demo(demo_folder, tmp_path):
-    copy = tmp_path / "copy"
-    shutil.copytree(demo_folder, copy)
-    database = open_app_database(AppPaths(copy))
-    yield database
-    database.dispose()
-
-
-def sign_in(db, username):
-    return users.sign_in(db, username, ACCOUNT[username].password)
-
-
-def apprentice_id(db, actor, name):
-    return next(r.id for r in list_apprentices(db, actor) if r.name == name)
 
 
 @pytest.fixture
@@ -184,18 +160,18 @@ def test_a_draft_is_kept_and_submitted_later_from_the_list(qtbot, demo, dialogs,
     assert draft.status == "draft"
     assert tab.select_evidence(draft.id)
 
-    # Files can still be added to a draft from the opened dialog.
+    # Files can still be added to a draft by editing it.
     notes = tmp_path / "shift notes.txt"
     notes.write_text("Notes written after the shift.", encoding="utf-8")
 
     def attach(dialog):
-        assert dialog.title_edit.isReadOnly()
+        assert dialog.editing
         assert dialog.add_files_button.isEnabled()
         dialog.add_files([notes])
         qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
 
     dialogs.append(attach)
-    qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
     draft = next(e for e in tab.model.rows() if e.id == draft.id)
     assert [a.name for a in draft.attachments] == ["shift notes.txt"]
     assert draft.status == "draft"
@@ -345,7 +321,7 @@ def test_referring_back_needs_feedback(qtbot, demo, dialogs):
 
 
 @pytest.mark.parametrize(
-    ("username", "records", "assesses", "signs_off"),
+    ("username", "records", "assesses", "signs_off"),  # records: New, Edit, Submit
     [
         ("tutor", True, False, False),
         ("assessor", True, True, True),
@@ -361,8 +337,10 @@ def test_each_role_is_offered_only_what_it_may_do(
     tab = open_tab(qtbot, demo, actor, "Grace Adeyemi")
     assert tab.model.rowCount() > 0  # everyone may look
     assert tab.new_button.isVisibleTo(tab) is records
+    assert tab.edit_button.isVisibleTo(tab) is records
     assert tab.submit_button.isVisibleTo(tab) is records
     assert tab.assess_button.isVisibleTo(tab) is assesses
+    assert tab.return_button.isVisibleTo(tab) is assesses
     assert tab.sign_off_button.isVisibleTo(tab) is signs_off
     assert tab.revoke_button.isVisibleTo(tab) is signs_off
 
@@ -386,3 +364,238 @@ def test_an_opened_piece_is_read_only_once_assessed(qtbot, demo, dialogs):
     dialogs.append(look)
     qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
     assert seen
+
+
+def untick(dialog, ref, number=None):
+    item = next(i for i in dialog.coverage_items() if i.data(0, COVERAGE_ROLE) == (ref, number))
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+
+
+def piece_input(row, apprentice):
+    """The service's input for a piece as listed, to change a field of it."""
+    return EvidenceInput(
+        apprentice_id=apprentice,
+        on_date=row.on_date,
+        method=row.method,
+        title=row.title,
+        context=row.context,
+        placement_id=row.placement_id,
+        description=row.description,
+        coverage=row.coverage,
+    )
+
+
+def test_submitted_evidence_is_corrected_in_the_dialog_and_the_list_shows_it(qtbot, demo, dialogs):
+    tutor = sign_in(demo, "tutor")
+    tab = open_tab(qtbot, demo, tutor, "Harvey Singh")
+    waiting = next(e for e in tab.model.rows() if e.status == "submitted")
+    assert tab.select_evidence(waiting.id)
+    assert tab.edit_button.isEnabled()
+    new_day = waiting.on_date - timedelta(days=3)
+
+    def correct(dialog):
+        assert dialog.editing
+        assert dialog.windowTitle() == f"Edit evidence: {waiting.title}"
+        # Everything as saved, ready to change.
+        assert dialog.title_edit.text() == waiting.title
+        assert not dialog.title_edit.isReadOnly()
+        assert dialog.date_edit.isEnabled()
+        assert dialog.date_edit.date() == to_qdate(waiting.on_date)
+        assert dialog.method_combo.currentData() == waiting.method
+        assert dialog.placement_combo.currentData() == waiting.placement_id
+        assert dialog.placement_combo.isEnabled()
+        assert set(dialog.coverage()) == set(waiting.coverage)
+        assert "Submitted" in dialog.status_label.text()
+        assert not dialog.submit_button.isVisibleTo(dialog)  # it is submitted already
+        dialog.title_edit.clear()
+        qtbot.keyClicks(dialog.title_edit, "Observed a safe transfer on Ward 12")
+        dialog.date_edit.setDate(to_qdate(new_day))
+        untick(dialog, "B5")
+        dialog.check("A3")
+        qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+
+    dialogs.append(correct)
+    with qtbot.waitSignal(tab.changed):
+        qtbot.mouseClick(tab.edit_button, Qt.MouseButton.LeftButton)
+
+    row = next(i for i, e in enumerate(tab.model.rows()) if e.id == waiting.id)
+    assert cell(tab, row, E.TITLE) == "Observed a safe transfer on Ward 12"
+    assert tab.model.rows()[row].on_date == new_day
+    assert cell(tab, row, E.COVERS) == "A1; A2; A3; A4; A5; B4"
+    assert cell(tab, row, E.STATUS) == "→ Submitted"
+    assert tab.message_label.text() == "Changes saved."
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, on showing
+def test_a_double_click_edits_a_draft_once_and_its_files_are_listed(qtbot, demo, dialogs, tmp_path):
+    tutor = sign_in(demo, "tutor")
+    harvey = apprentice_id(demo, tutor, "Harvey Singh")
+    listed = evidence_book(demo, tutor, harvey).evidence[0]
+    first = tmp_path / "observation notes.txt"
+    first.write_text("Observed on the ward.", encoding="utf-8")
+    draft = record_evidence(
+        demo, tutor, replace(piece_input(listed, harvey), title="Draft with notes"), [first]
+    )
+    tab = open_tab(qtbot, demo, tutor, "Harvey Singh")
+    second = tmp_path / "mentor statement.txt"
+    second.write_text("Harvey worked safely.", encoding="utf-8")
+
+    def add_a_file(dialog):
+        assert dialog.editing
+        assert dialog.files_list.count() == 1
+        assert dialog.files_list.item(0).text().startswith("observation notes.txt")
+        assert drop_files(dialog, [second])
+        qtbot.mouseClick(dialog.submit_button, Qt.MouseButton.LeftButton)
+
+    dialogs.append(add_a_file)  # a second dialog would fail the test
+    tab.resize(1000, 600)
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert tab.select_evidence(draft)
+    middle = tab.table.visualRect(tab.table.currentIndex()).center()
+    # A real double-click: a press and release, then the second press.
+    qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    qtbot.mouseDClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    saved = next(e for e in tab.model.rows() if e.id == draft)
+    assert [a.name for a in saved.attachments] == ["observation notes.txt", "mentor statement.txt"]
+    assert saved.status == "submitted"
+    assert not dialogs
+
+
+def test_accepted_evidence_cannot_be_edited_and_the_button_says_why(qtbot, demo, dialogs):
+    tutor = sign_in(demo, "tutor")
+    tab = open_tab(qtbot, demo, tutor, "Grace Adeyemi")
+    accepted = next(e for e in tab.model.rows() if e.status == "accepted")
+    assert tab.select_evidence(accepted.id)
+    assert not tab.edit_button.isEnabled()
+    assert "sign-off of units A1, A2, A4, A5 and B4" in tab.edit_button.toolTip()
+    assert "revoked" in tab.edit_button.toolTip()
+
+    def look(dialog):
+        assert not dialog.editing
+        assert dialog.title_edit.isReadOnly()
+        assert not dialog.draft_button.isVisibleTo(dialog)
+        dialog.reject()
+
+    dialogs.append(look)  # a double-click on it only shows it
+    tab.activate_evidence()
+    assert not dialogs
+    assert next(e for e in tab.model.rows() if e.id == accepted.id) == accepted
+
+
+def test_an_assessor_returns_accepted_evidence_so_it_can_be_corrected(qtbot, demo, dialogs):
+    assessor = sign_in(demo, "assessor")
+    tab = open_tab(qtbot, demo, assessor, "Harvey Singh")
+    waiting = next(e for e in tab.model.rows() if e.status == "submitted")
+    tab.select_evidence(waiting.id)
+    dialogs.append(lambda dialog: qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton))
+    tab.assess_selected()
+    assert tab.select_evidence(waiting.id)
+    assert not tab.edit_button.isEnabled()
+    assert "an assessor must return it" in tab.edit_button.toolTip()
+    assert tab.return_button.isEnabled()
+
+    def give_reason(dialog):
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert dialog.marks.message("reason") == "Reason is required."
+        dialog.text_edit.setPlainText("The date is a day out.")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    dialogs.append(give_reason)
+    qtbot.mouseClick(tab.return_button, Qt.MouseButton.LeftButton)
+    row = next(i for i, e in enumerate(tab.model.rows()) if e.id == waiting.id)
+    assert cell(tab, row, E.STATUS) == "✗ Referred"
+    assert "returned for correction" in tab.message_label.text()
+    assert tab.select_evidence(waiting.id)
+    assert tab.edit_button.isEnabled()
+
+
+def test_the_return_button_waits_for_a_sign_off_to_be_revoked(qtbot, demo):
+    assessor = sign_in(demo, "assessor")
+    tab = open_tab(qtbot, demo, assessor, "Grace Adeyemi")
+    accepted = next(e for e in tab.model.rows() if e.status == "accepted")
+    assert tab.select_evidence(accepted.id)
+    assert not tab.return_button.isEnabled()
+    assert "revoke the sign-off first" in tab.return_button.toolTip()
+
+
+def test_a_stale_edit_is_refused_in_the_dialog_and_the_form_is_kept(qtbot, demo, dialogs):
+    tutor = sign_in(demo, "tutor")
+    assessor = sign_in(demo, "assessor")
+    tab = open_tab(qtbot, demo, tutor, "Harvey Singh")
+    waiting = next(e for e in tab.model.rows() if e.status == "submitted")
+    tab.select_evidence(waiting.id)
+    seen = []
+
+    def edit_meanwhile(dialog):
+        seen.append(dialog)
+        update_evidence(
+            demo,
+            assessor,
+            waiting.id,
+            replace(piece_input(waiting, tab.apprentice_id), title="The assessor's correction"),
+            expected_version=waiting.version,
+        )
+        dialog.title_edit.clear()
+        qtbot.keyClicks(dialog.title_edit, "My correction")
+        qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+
+    dialogs.append(edit_meanwhile)
+    tab.edit_selected()
+    [dialog] = seen
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "saved this piece of evidence" in dialog.error_label.text()
+    assert "Your changes are kept in the form" in dialog.error_label.text()
+    assert dialog.title_edit.text() == "My correction"
+    assert evidence_book(demo, tutor, tab.apprentice_id).evidence[0].title == (
+        "The assessor's correction"
+    )
+
+
+def test_a_bad_correction_is_marked_at_its_field_and_nothing_changes(qtbot, demo):
+    tutor = sign_in(demo, "tutor")
+    harvey = apprentice_id(demo, tutor, "Harvey Singh")
+    book = evidence_book(demo, tutor, harvey)
+    waiting = next(e for e in book.evidence if e.status == "submitted")
+    dialog = EvidenceDialog(demo, tutor, book, [], waiting, edit=True)
+    qtbot.addWidget(dialog)
+    for ref, number in waiting.coverage:
+        untick(dialog, ref, number)
+    dialog.title_edit.clear()
+    qtbot.keyClicks(dialog.title_edit, "Changed title")
+    qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+    assert "Choose the units or criteria" in dialog.marks.message("coverage")
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.title_edit.text() == "Changed title"
+    assert evidence_book(demo, tutor, harvey).evidence == book.evidence
+
+
+def test_a_unit_no_longer_chosen_is_shown_ticked_until_taken_off(qtbot, demo, dialogs):
+    tutor = sign_in(demo, "tutor")
+    harvey = apprentice_id(demo, tutor, "Harvey Singh")
+    book = evidence_book(demo, tutor, harvey)
+    listed = book.evidence[0]
+    optional = [u.ref for u in book.units if not u.mandatory]
+    draft = record_evidence(
+        demo,
+        tutor,
+        replace(
+            piece_input(listed, harvey), title="Covers B1", coverage=[("A1", None), ("B1", None)]
+        ),
+    )
+    choose_units(demo, tutor, harvey, [ref for ref in optional if ref != "B1"])
+    tab = open_tab(qtbot, demo, tutor, "Harvey Singh")
+    tab.select_evidence(draft)
+
+    def take_it_off(dialog):
+        [gone] = [i for i in dialog.coverage_items() if i.data(0, COVERAGE_ROLE) == ("B1", None)]
+        assert gone.text(0) == "B1 (no longer one of Harvey Singh's units)"
+        assert gone.checkState(0) == Qt.CheckState.Checked
+        qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+        assert "Unit B1 is not one of Harvey Singh's units" in dialog.marks.message("coverage")
+        untick(dialog, "B1")
+        qtbot.mouseClick(dialog.draft_button, Qt.MouseButton.LeftButton)
+
+    dialogs.append(take_it_off)
+    tab.edit_selected()
+    assert next(e for e in tab.model.rows() if e.id == draft).coverage == (("A1", None),)

@@ -1,6 +1,7 @@
-"""Assessment evidence: record it against units and criteria, attach files, submit,
-assess (accept or refer with feedback), sign units off and revoke sign-off, and
-record internal quality assurance sampling. Every step is audited."""
+"""Assessment evidence: record it against units and criteria, correct it until it is
+accepted, attach files, submit, assess (accept or refer with feedback), return accepted
+evidence for correction, sign units off and revoke sign-off, and record internal
+quality assurance sampling. Every step is audited."""
 
 from __future__ import annotations
 
@@ -8,14 +9,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
+from assessor_app.domain.wording import join_and
 from assessor_app.services import audit, validation
 from assessor_app.services.app_settings import get_settings
-from assessor_app.services.errors import FieldError, ServiceError
-from assessor_app.services.records import ensure_processing_allowed, load_for_edit
+from assessor_app.services.errors import FieldError, NotFound, ServiceError
+from assessor_app.services.records import (
+    changes,
+    ensure_processing_allowed,
+    load_for_edit,
+    plain,
+)
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
 from assessor_app.store.evidence_blobs import AttachmentStore, DatabaseEvidenceStore
@@ -35,6 +44,9 @@ from assessor_app.store.models import (
 )
 
 CONTEXTS = ("placement", "off_the_job", "college")
+# Evidence can be corrected until an assessor accepts it; accepted evidence must be
+# returned for correction first, so nothing changes under an assessment already made.
+EDITABLE_STATUSES = ("draft", "submitted", "referred")
 METHOD_LABELS = {
     "observation": "Direct observation",
     "witness_testimony": "Witness testimony",
@@ -182,6 +194,27 @@ def record_evidence(
         return record_in_session(session, actor, data, stored, today=today)
 
 
+def _attach(row: Evidence, stored: Sequence[StoredFile], actor: Actor) -> list[StoredFile]:
+    """Attach the stored files the piece does not have yet; returns those attached."""
+    have = {a.sha256 for a in row.attachments}
+    added = []
+    for f in stored:
+        if f.sha256 in have:
+            continue
+        have.add(f.sha256)
+        added.append(f)
+        row.attachments.append(
+            Attachment(
+                sha256=f.sha256,
+                original_name=f.original_name,
+                media_type=f.media_type,
+                size=f.size,
+                added_by_id=actor.user_id,
+            )
+        )
+    return added
+
+
 def _texts(data: EvidenceInput) -> tuple[str, str]:
     title = validation.text(data.title, "title", "Title", max_length=200)
     description = validation.text(
@@ -216,17 +249,7 @@ def record_in_session(
         created_by_id=actor.user_id,
         coverage=coverage,
     )
-    for f in stored:
-        if all(a.sha256 != f.sha256 for a in row.attachments):
-            row.attachments.append(
-                Attachment(
-                    sha256=f.sha256,
-                    original_name=f.original_name,
-                    media_type=f.media_type,
-                    size=f.size,
-                    added_by_id=actor.user_id,
-                )
-            )
+    _attach(row, stored, actor)
     session.add(row)
     session.flush()
     audit.record(
@@ -238,10 +261,147 @@ def record_in_session(
         evidence=row.id,
         title=title,
         method=data.method,
-        covers=[f"{c.unit.ref}{'/' + c.criterion.number if c.criterion else ''}" for c in coverage],
+        covers=_covers(coverage),
         files=[{"name": f.original_name, "sha256": f.sha256} for f in stored],
     )
     return row.id
+
+
+def _covers(coverage: Sequence[EvidenceCoverage]) -> list[str]:
+    return [f"{c.unit.ref}{'/' + c.criterion.number if c.criterion else ''}" for c in coverage]
+
+
+def _where(session: Session, context: str, placement_id: int | None) -> str:
+    """Where the evidence was gathered, in words for the audit trail."""
+    placement = session.get(Placement, placement_id) if placement_id is not None else None
+    if placement is None:
+        return context
+    return f"{placement.setting.name}, {placement.setting.organisation.name}"
+
+
+def _signed_off_units(session: Session, row: Evidence) -> list[str]:
+    """The units whose current sign-off this (accepted) evidence backs."""
+    return sorted(
+        {
+            c.unit.ref
+            for c in row.coverage
+            if _active_sign_off(session, row.apprentice_id, c.unit) is not None
+        }
+    )
+
+
+def units_text(refs: Sequence[str]) -> str:
+    """'unit B4', or 'units A1, A2 and B4'."""
+    return f"unit {refs[0]}" if len(refs) == 1 else f"units {join_and(refs)}"
+
+
+def ensure_editable(session: Session, row: Evidence) -> None:
+    """Refuse changes to evidence an assessor has accepted, saying what to do instead."""
+    if row.status in EDITABLE_STATUSES:
+        return
+    units = _signed_off_units(session, row)
+    if units:
+        raise ServiceError(
+            f"This evidence was accepted and backs the sign-off of {units_text(units)}: "
+            "an assessor must revoke the sign-off and then return the evidence for "
+            "correction before it can be changed."
+        )
+    raise ServiceError(
+        f"This evidence is {row.status}: an assessor must return it for correction before "
+        "it can be changed."
+    )
+
+
+def _prepare_update(
+    session: Session, row: Evidence, data: EvidenceInput, today: date
+) -> list[tuple[int, int | None, EvidenceCoverage]]:
+    """Check an edit against the rules for recording; returns the new coverage keyed by
+    (unit id, criterion id)."""
+    if data.apprentice_id != row.apprentice_id:
+        raise FieldError(
+            "apprentice_id",
+            "Evidence cannot be moved to another apprentice's record: record it there instead.",
+        )
+    ensure_editable(session, row)
+    return [
+        (c.unit.id, c.criterion.id if c.criterion is not None else None, c)
+        for c in _check(session, data, today)
+    ]
+
+
+def _audit_view(session: Session, row: Evidence) -> dict[str, Any]:
+    """What a person corrects, as the audit trail shows it before and after."""
+    return {
+        "on_date": plain(row.on_date),
+        "method": row.method,
+        "where": _where(session, row.context, row.placement_id),
+        "title": row.title,
+        "description": row.description,
+        "witness_name": row.witness_name,
+        "witness_role": row.witness_role,
+        "covers": sorted(_covers(row.coverage)),  # the order ticked is no change
+    }
+
+
+def update_evidence(
+    db: Database,
+    actor: Actor,
+    evidence_id: int,
+    data: EvidenceInput,
+    attachments: Sequence[Path] = (),
+    *,
+    expected_version: int | None,
+    today: date | None = None,
+) -> int:
+    """Correct a piece of evidence that has not been accepted yet: its date, place,
+    method, wording and what it covers, with any files to add. Returns the new version."""
+    actor.require(Permission.RECORD_EVIDENCE)
+    title, description = _texts(data)
+    day = today or date.today()
+    with db.reading() as session:
+        current = session.get(Evidence, evidence_id)
+        if current is None:
+            raise NotFound("The piece of evidence no longer exists; it may have been removed.")
+        _prepare_update(session, current, data, day)
+    stored = _store_files(db, attachments)
+    with db.transaction() as session:
+        row = load_for_edit(session, Evidence, evidence_id, "piece of evidence", expected_version)
+        wanted = _prepare_update(session, row, data, day)
+        before = _audit_view(session, row)
+        row.on_date, row.method, row.context = data.on_date, data.method, data.context
+        row.placement_id, row.title, row.description = data.placement_id, title, description
+        row.witness_name = data.witness_name.strip()
+        row.witness_role = data.witness_role.strip()
+        # Coverage kept where it is unchanged, so a criterion ticked before and after
+        # is never deleted and inserted again (the pair is unique per piece).
+        keys = {(unit_id, criterion_id) for unit_id, criterion_id, _ in wanted}
+        kept = {
+            (c.unit_id, c.criterion_id): c
+            for c in row.coverage
+            if (c.unit_id, c.criterion_id) in keys
+        }
+        row.coverage = [kept.get((u, c), new) for u, c, new in wanted]
+        added = _attach(row, stored, actor)
+        after = _audit_view(session, row)
+        changed = changes(before, after)
+        if not changed and not added:
+            return row.version
+        # Coverage and files are part of the piece: a stale edit of them must be
+        # refused too, so the piece's version moves on even when only they changed.
+        flag_modified(row, "status")
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "evidence.update",
+            "apprentice",
+            row.apprentice_id,
+            evidence=row.id,
+            title=row.title,
+            changes=changed,
+            files=[{"name": f.original_name, "sha256": f.sha256} for f in added],
+        )
+        return row.version
 
 
 def submit_evidence(
@@ -303,32 +463,26 @@ def assess_evidence(
 
 
 def add_attachments(
-    db: Database, actor: Actor, evidence_id: int, files: Sequence[Path]
+    db: Database,
+    actor: Actor,
+    evidence_id: int,
+    files: Sequence[Path],
+    *,
+    expected_version: int | None = None,
 ) -> list[str]:
-    """Attach more files to a draft or referred piece of evidence; returns their hashes."""
+    """Attach more files to a piece of evidence not yet accepted; returns their hashes."""
     actor.require(Permission.RECORD_EVIDENCE)
     stored = _store_files(db, files)
     with db.transaction() as session:
-        row = load_for_edit(session, Evidence, evidence_id, "piece of evidence")
-        if row.status not in ("draft", "referred"):
+        row = load_for_edit(session, Evidence, evidence_id, "piece of evidence", expected_version)
+        if row.status not in EDITABLE_STATUSES:
             raise ServiceError(
                 f"Files cannot be added to {row.status} evidence; record a new piece instead."
             )
-        have = {a.sha256 for a in row.attachments}
-        added = []
-        for f in stored:
-            if f.sha256 not in have:
-                have.add(f.sha256)
-                added.append(f)
-                row.attachments.append(
-                    Attachment(
-                        sha256=f.sha256,
-                        original_name=f.original_name,
-                        media_type=f.media_type,
-                        size=f.size,
-                        added_by_id=actor.user_id,
-                    )
-                )
+        added = _attach(row, stored, actor)
+        if not added:
+            return []
+        flag_modified(row, "status")  # a file is part of the piece: its version moves on
         session.flush()
         audit.record(
             session,
@@ -340,6 +494,46 @@ def add_attachments(
             files=[{"name": f.original_name, "sha256": f.sha256} for f in added],
         )
         return [f.sha256 for f in added]
+
+
+def return_evidence(
+    db: Database,
+    actor: Actor,
+    evidence_id: int,
+    reason: str,
+    *,
+    on: date | None = None,
+    expected_version: int | None = None,
+) -> int:
+    """Send accepted evidence back for correction: it becomes referred, with the reason
+    as feedback, and can then be changed and submitted again. Refused while it backs a
+    unit's sign-off. Returns the new version."""
+    actor.require(Permission.ASSESS_EVIDENCE)
+    clean = validation.text(reason, "reason", "Reason", max_length=10000)
+    with db.transaction() as session:
+        row = load_for_edit(session, Evidence, evidence_id, "piece of evidence", expected_version)
+        if row.status != "accepted":
+            raise ServiceError(f"Only accepted evidence can be returned; this is {row.status}.")
+        units = _signed_off_units(session, row)
+        if units:
+            raise ServiceError(
+                f"This evidence backs the sign-off of {units_text(units)}: revoke the "
+                "sign-off first, then return the evidence."
+            )
+        row.status, row.feedback = "referred", clean
+        row.assessed_by_id, row.assessed_on = actor.user_id, on or date.today()
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "evidence.returned",
+            "apprentice",
+            row.apprentice_id,
+            evidence=row.id,
+            changes={"status": ["accepted", "referred"]},
+            reason=clean,
+        )
+        return row.version
 
 
 def _active_sign_off(session: Session, apprentice_id: int, unit: Unit) -> UnitSignOff | None:

@@ -1,11 +1,11 @@
-"""Record a piece of evidence (or look at one already recorded): method, date, where,
-what it covers across the apprentice's units, and its files, added with a button or
-dropped onto the dialog. Also the small dialogs for assessing evidence and for a
-sign-off judgement or the reason a sign-off is revoked."""
+"""Record a piece of evidence, correct one not yet accepted, or look at one already
+recorded: method, date, where, what it covers across the apprentice's units, and its
+files, added with a button or dropped onto the dialog. Also the small dialogs for
+assessing evidence and for a sign-off judgement or the reason for revoking a sign-off
+or returning accepted evidence."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -16,12 +16,13 @@ from assessor_app.services.choice_lists import PlacementChoice
 from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.evidence import (
     CONTEXTS,
+    EDITABLE_STATUSES,
     METHOD_LABELS,
     EvidenceInput,
-    add_attachments,
     assess_evidence,
     record_evidence,
     submit_evidence,
+    update_evidence,
 )
 from assessor_app.services.evidence_queries import CONTEXT_LABELS, EvidenceBook, EvidenceRow
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
@@ -98,8 +99,8 @@ def _size_text(size: int) -> str:
 
 
 class EvidenceDialog(QDialog):
-    """A new piece of evidence, or an existing one: its details read-only, with files
-    still to be added and submission while it is a draft or referred back."""
+    """A new piece of evidence; an existing one to correct (`edit=True`, while it is not
+    yet accepted), every field filled in as saved; or an existing one to look at."""
 
     def __init__(
         self,
@@ -111,6 +112,7 @@ class EvidenceDialog(QDialog):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        edit: bool = False,
     ) -> None:
         super().__init__(parent)
         self._db = db
@@ -119,15 +121,23 @@ class EvidenceDialog(QDialog):
         self._placements = list(placements)
         self._today = today
         self.evidence = evidence
+        self.editing = (
+            edit
+            and evidence is not None
+            and evidence.status in EDITABLE_STATUSES
+            and actor.can(Permission.RECORD_EVIDENCE)
+        )
         self.saved_id: int | None = None
         self.notice = ""  # said by the tab once the dialog has closed
         self.setObjectName("evidenceDialog")
         self.setAcceptDrops(True)
-        self.setWindowTitle(
-            tr("New evidence for {name}").format(name=book.apprentice_name)
-            if evidence is None
-            else tr("Evidence: {title}").format(title=evidence.title)
-        )
+        if evidence is None:
+            title = tr("New evidence for {name}").format(name=book.apprentice_name)
+        elif self.editing:
+            title = tr("Edit evidence: {title}").format(title=evidence.title)
+        else:
+            title = tr("Evidence: {title}").format(title=evidence.title)
+        self.setWindowTitle(title)
         self.marks = FieldMarks()
         self._build()
         if evidence is not None:
@@ -310,7 +320,10 @@ class EvidenceDialog(QDialog):
 
     def _context_changed(self) -> None:
         on_placement = self.context_combo.currentData() == "placement"
-        self.placement_combo.setEnabled(on_placement and self.evidence is None)
+        self.placement_combo.setEnabled(on_placement and self._changeable())
+
+    def _changeable(self) -> bool:
+        return self.evidence is None or self.editing
 
     def _method_changed(self) -> None:
         witness = self.method_combo.currentData() == "witness_testimony"
@@ -421,33 +434,29 @@ class EvidenceDialog(QDialog):
         self.date_edit.setDate(to_qdate(evidence.on_date))
         self.context_combo.setCurrentIndex(max(self.context_combo.findData(evidence.context), 0))
         if evidence.placement_id is not None:
+            if self.placement_combo.findData(evidence.placement_id) < 0:
+                # Never silently swap in another placement for one not offered.
+                self.placement_combo.addItem(evidence.where, evidence.placement_id)
             self.placement_combo.setCurrentIndex(
-                max(self.placement_combo.findData(evidence.placement_id), 0)
+                self.placement_combo.findData(evidence.placement_id)
             )
         self.title_edit.setText(evidence.title)
         self.description_edit.setPlainText(evidence.description)
         self.witness_name_edit.setText(evidence.witness_name)
         self.witness_role_edit.setText(evidence.witness_role)
         for ref, number in evidence.coverage:
-            # A unit no longer chosen is not in the tree; the list row still names it.
-            with contextlib.suppress(KeyError):
+            try:
                 self.check(ref, number)
-        for widget in (self.method_combo, self.date_edit, self.context_combo, self.placement_combo):
-            widget.setEnabled(False)
-        for edit in (self.title_edit, self.witness_name_edit, self.witness_role_edit):
-            edit.setReadOnly(True)
-        self.description_edit.setReadOnly(True)
-        self.criteria_tree.setEnabled(True)
-        for item in self.coverage_items():
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+            except KeyError:
+                self._add_out_of_scope(ref, number)
         for i in range(self.criteria_tree.topLevelItemCount()):
             top = self.criteria_tree.topLevelItem(i)
-            top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
             top.setExpanded(top.checkState(0) != Qt.CheckState.Unchecked)
         for attachment in evidence.attachments:
             item = QListWidgetItem(
                 tr("{name} ({size})").format(name=attachment.name, size=_size_text(attachment.size))
             )
+            item.setToolTip(tr("Already attached; files are kept with the evidence"))
             self.files_list.addItem(item)
         status = tr("Status: {status}").format(status=status_text(evidence.status))
         if evidence.assessed_on is not None:
@@ -458,15 +467,52 @@ class EvidenceDialog(QDialog):
             status += "\n" + tr("Feedback: {feedback}").format(feedback=evidence.feedback)
         self.status_label.setText(status)
         self.status_label.show()
-        open_to_change = evidence.status in ("draft", "referred")
-        can_record = self._actor.can(Permission.RECORD_EVIDENCE)
-        self.add_files_button.setEnabled(open_to_change and can_record)
-        self.remove_file_button.setEnabled(open_to_change and can_record)
-        self.draft_button.setText(tr("Save &files"))
-        self.draft_button.setToolTip(tr("Attach the new files (Ctrl+S)"))
-        self.draft_button.setVisible(open_to_change and can_record)
-        self.submit_button.setText(tr("Save and s&ubmit") if can_record else tr("Submit"))
-        self.submit_button.setVisible(open_to_change and can_record)
+        if self.editing:
+            self._offer_edit(evidence)
+        else:
+            self._make_read_only()
+
+    def _add_out_of_scope(self, ref: str, number: str | None) -> None:
+        """Coverage of a unit no longer among the apprentice's: shown ticked so it is
+        neither lost unseen nor kept unknowingly; untick it to take it off."""
+        name = f"{ref} {number}" if number is not None else ref
+        item = QTreeWidgetItem(
+            [
+                tr("{name} (no longer one of {apprentice}'s units)").format(
+                    name=name, apprentice=self._book.apprentice_name
+                )
+            ]
+        )
+        item.setData(0, COVERAGE_ROLE, (ref, number))
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(0, Qt.CheckState.Checked)
+        self.criteria_tree.addTopLevelItem(item)
+
+    def _offer_edit(self, evidence: EvidenceRow) -> None:
+        resubmit = evidence.status in ("draft", "referred")
+        self.draft_button.setText(tr("Sa&ve changes"))
+        self.draft_button.setToolTip(
+            tr("Save the corrections; the evidence stays {status} (Ctrl+S)").format(
+                status=tr(evidence.status)
+            )
+        )
+        self.submit_button.setVisible(resubmit)
+        self.submit_button.setDefault(resubmit)
+        self.draft_button.setDefault(not resubmit)
+
+    def _make_read_only(self) -> None:
+        for widget in (self.method_combo, self.date_edit, self.context_combo, self.placement_combo):
+            widget.setEnabled(False)
+        for edit in (self.title_edit, self.witness_name_edit, self.witness_role_edit):
+            edit.setReadOnly(True)
+        self.description_edit.setReadOnly(True)
+        for item in self.coverage_items():
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        for i in range(self.criteria_tree.topLevelItemCount()):
+            top = self.criteria_tree.topLevelItem(i)
+            top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        self.drop_hint.hide()
+        self._lock_everything()
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Close"))
 
     def _lock_everything(self) -> None:
@@ -498,6 +544,8 @@ class EvidenceDialog(QDialog):
         )
 
     def save(self, *, submit: bool) -> None:
+        if not self._changeable():
+            return
         self.marks.clear()
         show_message(self.error_label, "")
         db, actor, today, files = self._db, self._actor, self._today, self.new_files()
@@ -510,23 +558,24 @@ class EvidenceDialog(QDialog):
                 return evidence_id, self._then_submit(evidence_id, submit)
 
         else:
-            evidence_id = existing.id
+            evidence_id, version, data = existing.id, existing.version, self.evidence_input()
 
             def work() -> tuple[int, str]:
-                if files:
-                    add_attachments(db, actor, evidence_id, files)
-                return evidence_id, self._then_submit(evidence_id, submit)
+                saved = update_evidence(
+                    db, actor, evidence_id, data, files, expected_version=version, today=today
+                )
+                return evidence_id, self._then_submit(evidence_id, submit, saved)
 
         self._set_busy(True)
         run_task(work, self._saved, self._failed, owner=self)
 
-    def _then_submit(self, evidence_id: int, submit: bool) -> str:
+    def _then_submit(self, evidence_id: int, submit: bool, version: int | None = None) -> str:
         """Submitting runs after the record is saved; a refusal then is reported
         with the record kept as a draft, rather than the whole save looking failed."""
         if not submit:
             return ""
         try:
-            submit_evidence(self._db, self._actor, evidence_id)
+            submit_evidence(self._db, self._actor, evidence_id, expected_version=version)
         except (ServiceError, PermissionDenied) as exc:
             return tr("Saved, but not submitted: {reason}").format(reason=str(exc))
         return ""

@@ -23,6 +23,8 @@ _ACTIONS = {
     "evidence.attach": "Evidence file attached",
     "evidence.record": "Evidence recorded",
     "evidence.submit": "Evidence submitted",
+    "evidence.update": "Evidence corrected",
+    "evidence.returned": "Evidence returned for correction",
     "iqa.sample": "Sampled by the internal quality assurer",
     "off_the_job.log": "Off-the-job hours logged",
     "placement.cancel": "Placement cancelled",

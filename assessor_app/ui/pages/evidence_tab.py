@@ -1,5 +1,6 @@
-"""The apprentice's evidence: the list with its files, recording, submitting and
-assessing evidence, and each unit's sign-off (assessors only)."""
+"""The apprentice's evidence: the list with its files, recording, correcting,
+submitting and assessing evidence, returning accepted evidence for correction, and
+each unit's sign-off (assessors only)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from assessor_app.domain.dates import format_date
 from assessor_app.domain.wording import plural
 from assessor_app.services.choice_lists import PlacementChoice, placement_choices
 from assessor_app.services.evidence import (
+    EDITABLE_STATUSES,
     open_attachment,
+    return_evidence,
     revoke_sign_off,
     sign_off_unit,
     submit_evidence,
+    units_text,
 )
 from assessor_app.services.evidence_queries import (
     EvidenceBook,
@@ -98,8 +102,8 @@ class EvidenceTab(RecordTab):
         self.table = table_view(self.model, "evidenceTable", (1, 2, 3, 4, 5))
         self.proxy = self.table.model()
         self.table.sortByColumn(EvidenceTableModel.DATE, Qt.SortOrder.DescendingOrder)
-        self.table.doubleClicked.connect(lambda _index: self.open_evidence())
-        self.table.activated.connect(lambda _index: self.open_evidence())
+        # A double-click (or Enter) corrects the piece when that is allowed, else shows it.
+        self.table.activated.connect(lambda _index: self.activate_evidence())
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.new_button = _button(
@@ -108,9 +112,11 @@ class EvidenceTab(RecordTab):
         self.new_button.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
         self.new_button.clicked.connect(self.new_evidence)
         self.open_button = _button(
-            tr("&Open…"), "openEvidence", tr("See the chosen evidence, add files or submit it")
+            tr("&Open…"), "openEvidence", tr("See the chosen evidence and what it covers")
         )
         self.open_button.clicked.connect(self.open_evidence)
+        self.edit_button = _button(tr("&Edit…"), "editEvidence", tr(_EDIT_TIP))
+        self.edit_button.clicked.connect(self.edit_selected)
         self.submit_button = _button(
             tr("S&ubmit"), "submitEvidence", tr("Send the chosen draft to the assessor")
         )
@@ -119,6 +125,8 @@ class EvidenceTab(RecordTab):
             tr("&Assess…"), "assessEvidence", tr("Accept the chosen evidence or refer it back")
         )
         self.assess_button.clicked.connect(self.assess_selected)
+        self.return_button = _button(tr("Re&turn…"), "returnEvidence", tr(_RETURN_TIP))
+        self.return_button.clicked.connect(self.return_selected)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("evidenceSearch")
         self.search_edit.setPlaceholderText(tr("Find evidence (Ctrl+F)"))
@@ -156,7 +164,14 @@ class EvidenceTab(RecordTab):
 
         evidence_box = QGroupBox(tr("Evidence"))
         buttons = QHBoxLayout()
-        for widget in (self.new_button, self.open_button, self.submit_button, self.assess_button):
+        for widget in (
+            self.new_button,
+            self.open_button,
+            self.edit_button,
+            self.submit_button,
+            self.assess_button,
+            self.return_button,
+        ):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.search_edit)
@@ -247,8 +262,11 @@ class EvidenceTab(RecordTab):
         """What the role may not do is not offered at all."""
         records = self._actor.can(Permission.RECORD_EVIDENCE)
         self.new_button.setVisible(records)
+        self.edit_button.setVisible(records)
         self.submit_button.setVisible(records)
-        self.assess_button.setVisible(self._actor.can(Permission.ASSESS_EVIDENCE))
+        assesses = self._actor.can(Permission.ASSESS_EVIDENCE)
+        self.assess_button.setVisible(assesses)
+        self.return_button.setVisible(assesses)
         signs = self._actor.can(Permission.SIGN_OFF_UNITS)
         self.sign_off_button.setVisible(signs)
         self.revoke_button.setVisible(signs)
@@ -308,6 +326,20 @@ class EvidenceTab(RecordTab):
             evidence is not None and evidence.status in ("draft", "referred")
         )
         self.assess_button.setEnabled(evidence is not None and evidence.status == "submitted")
+        why_not = self.edit_refusal(evidence) if evidence is not None else ""
+        self.edit_button.setEnabled(evidence is not None and not why_not)
+        self.edit_button.setToolTip(why_not or tr(_EDIT_TIP))
+        backs = self.backed_sign_offs(evidence) if evidence is not None else []
+        self.return_button.setEnabled(
+            evidence is not None and evidence.status == "accepted" and not backs
+        )
+        self.return_button.setToolTip(
+            tr("It backs the sign-off of {units}: revoke the sign-off first").format(
+                units=units_text(backs)
+            )
+            if backs
+            else tr(_RETURN_TIP)
+        )
         self.open_file_button.setEnabled(self.files_list.currentItem() is not None)
         self.sign_off_button.setEnabled(
             unit is not None and unit.signed_off_on is None and unit.ready
@@ -316,7 +348,30 @@ class EvidenceTab(RecordTab):
 
     # Evidence
 
-    def _dialog(self, evidence: EvidenceRow | None) -> EvidenceDialog | None:
+    def backed_sign_offs(self, evidence: EvidenceRow) -> list[str]:
+        """The units whose current sign-off this piece backs (only accepted pieces do)."""
+        if self.data is None or evidence.status != "accepted":
+            return []
+        covered = {ref for ref, _number in evidence.coverage}
+        return [
+            u.ref for u in self.data.book.units if u.signed_off_on is not None and u.ref in covered
+        ]
+
+    def edit_refusal(self, evidence: EvidenceRow) -> str:
+        """Why the piece cannot be corrected now, in words for the Edit button; '' if it can."""
+        if not self._actor.can(Permission.RECORD_EVIDENCE):
+            return tr("Your role does not record evidence")
+        if evidence.status in EDITABLE_STATUSES:
+            return ""
+        backs = self.backed_sign_offs(evidence)
+        if backs:
+            return tr(
+                "Accepted evidence backing the sign-off of {units}: the sign-off must be "
+                "revoked and the evidence returned before it can be changed"
+            ).format(units=units_text(backs))
+        return tr("Accepted evidence: an assessor must return it before it can be changed")
+
+    def _dialog(self, evidence: EvidenceRow | None, *, edit: bool = False) -> EvidenceDialog | None:
         if self.data is None:
             return None
         return EvidenceDialog(
@@ -327,6 +382,7 @@ class EvidenceTab(RecordTab):
             evidence,
             self,
             today=self._today,
+            edit=edit,
         )
 
     def new_evidence(self) -> None:
@@ -341,11 +397,27 @@ class EvidenceTab(RecordTab):
         if evidence is None:
             return
         dialog = self._dialog(evidence)
+        if dialog is not None:
+            run_dialog(dialog)
+
+    def edit_selected(self) -> None:
+        evidence = self.selected_evidence()
+        if evidence is None or self.edit_refusal(evidence):
+            return
+        dialog = self._dialog(evidence, edit=True)
         if dialog is not None and run_dialog(dialog):
             self._after_dialog(dialog)
 
+    def activate_evidence(self) -> None:
+        evidence = self.selected_evidence()
+        if evidence is not None and not self.edit_refusal(evidence):
+            self.edit_selected()
+        else:
+            self.open_evidence()
+
     def _after_dialog(self, dialog: EvidenceDialog) -> None:
-        self.show_message(dialog.notice or tr("Evidence saved."), error=bool(dialog.notice))
+        done = tr("Changes saved.") if dialog.editing else tr("Evidence saved.")
+        self.show_message(dialog.notice or done, error=bool(dialog.notice))
         self.changed.emit()
         self.reload()
         if dialog.saved_id is not None:
@@ -369,6 +441,34 @@ class EvidenceTab(RecordTab):
             return
         if run_dialog(AssessDialog(self._db, self._actor, evidence, self, today=self._today)):
             self.show_message(tr("Assessment saved."))
+            self.changed.emit()
+            self.reload()
+
+    def return_selected(self) -> None:
+        evidence = self.selected_evidence()
+        if (
+            evidence is None
+            or evidence.status != "accepted"
+            or not self._actor.can(Permission.ASSESS_EVIDENCE)
+        ):
+            return
+        db, actor, on = self._db, self._actor, self._today
+        dialog = NoteDialog(
+            tr("Return evidence for correction"),
+            tr(
+                "“{title}” was accepted. Returning it sends it back as referred, with your "
+                "reason as feedback, so it can be corrected and submitted again."
+            ).format(title=evidence.title),
+            tr("&Reason (what needs correcting):"),
+            "reason",
+            tr("Return for correction"),
+            lambda text: return_evidence(
+                db, actor, evidence.id, text, on=on, expected_version=evidence.version
+            ),
+            self,
+        )
+        if run_dialog(dialog):
+            self.show_message(tr("“{title}” returned for correction.").format(title=evidence.title))
             self.changed.emit()
             self.reload()
 
@@ -471,3 +571,5 @@ class EvidenceTab(RecordTab):
 
 
 _STATUSES = ("draft", "submitted", "accepted", "referred")
+_EDIT_TIP = "Correct the chosen evidence: date, place, what it covers, wording or files"
+_RETURN_TIP = "Send the chosen accepted evidence back so it can be corrected"
