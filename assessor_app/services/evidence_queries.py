@@ -1,5 +1,6 @@
-"""Read-only views of an apprentice's evidence: each piece with what it covers and its
-files, and each unit in scope with its criteria and sign-off state."""
+"""Read-only views of an apprentice's evidence: each piece with what it covers, its
+files and its quality assurance samples, and each unit in scope with its criteria,
+sign-off state and samples."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from assessor_app.store.models import (
     AssessmentCriterion,
     Evidence,
     EvidenceCoverage,
+    IqaSample,
     LearningOutcome,
     Placement,
     Setting,
@@ -31,6 +33,8 @@ CONTEXT_LABELS = {
     "off_the_job": "Off-the-job training",
     "college": "College",
 }
+# The evidence statuses record_iqa_sample accepts: an assessor has decided on them.
+SAMPLED_STATUSES = ("accepted", "referred")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,17 @@ class AttachmentRow:
     name: str
     media_type: str
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class SampleRow:
+    """An internal quality assurer's decision on an assessed piece or a signed-off unit."""
+
+    id: int
+    sampled_on: date
+    decision: str  # 'agreed' or 'action_required'
+    comments: str
+    sampled_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +76,12 @@ class EvidenceRow:
     coverage: tuple[tuple[str, str | None], ...]
     attachments: tuple[AttachmentRow, ...]
     version: int
+    samples: tuple[SampleRow, ...] = ()  # newest first
+
+    @property
+    def assessed(self) -> bool:
+        """Accepted or referred: an assessor's decision a quality assurer may sample."""
+        return self.status in SAMPLED_STATUSES
 
     @property
     def method_label(self) -> str:
@@ -95,6 +116,7 @@ class UnitEvidenceState:
     accepted_pieces: int
     signed_off_on: date | None
     signed_off_by: str
+    samples: tuple[SampleRow, ...] = ()  # newest first, of every sign-off the unit had
 
     @property
     def covered(self) -> int:
@@ -126,6 +148,24 @@ def evidence_book(db: Database, actor: Actor, apprentice_id: int) -> EvidenceBoo
         if apprentice is None:
             raise NotFound("That apprentice no longer exists.")
         names = {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
+        evidence_samples: dict[int, list[SampleRow]] = defaultdict(list)
+        unit_samples: dict[int, list[SampleRow]] = defaultdict(list)
+        for taken in session.scalars(
+            select(IqaSample)
+            .where(IqaSample.apprentice_id == apprentice_id)
+            .order_by(IqaSample.sampled_on.desc(), IqaSample.id.desc())
+        ):
+            sample = SampleRow(
+                id=taken.id,
+                sampled_on=taken.sampled_on,
+                decision=taken.decision,
+                comments=taken.comments,
+                sampled_by=names.get(taken.sampled_by_id, "") if taken.sampled_by_id else "",
+            )
+            if taken.evidence_id is not None:
+                evidence_samples[taken.evidence_id].append(sample)
+            if taken.unit_id is not None:
+                unit_samples[taken.unit_id].append(sample)
         rows = session.scalars(
             select(Evidence)
             .where(Evidence.apprentice_id == apprentice_id)
@@ -168,6 +208,7 @@ def evidence_book(db: Database, actor: Actor, apprentice_id: int) -> EvidenceBoo
                     for a in e.attachments
                 ),
                 version=e.version,
+                samples=tuple(evidence_samples[e.id]),
             )
             for e in rows
         )
@@ -214,6 +255,7 @@ def evidence_book(db: Database, actor: Actor, apprentice_id: int) -> EvidenceBoo
                         if sign_off
                         else ""
                     ),
+                    samples=tuple(unit_samples[unit.id]),
                 )
             )
         return EvidenceBook(

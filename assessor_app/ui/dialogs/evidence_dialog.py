@@ -26,7 +26,7 @@ from assessor_app.services.evidence import (
 )
 from assessor_app.services.evidence_queries import CONTEXT_LABELS, EvidenceBook, EvidenceRow
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
-from assessor_app.ui.models.evidence_table_model import status_text
+from assessor_app.ui.models.evidence_table_model import samples_text, status_text
 from assessor_app.ui.pages.record_tab import (
     FieldMarks,
     date_edit,
@@ -465,6 +465,10 @@ class EvidenceDialog(QDialog):
             )
         if evidence.feedback:
             status += "\n" + tr("Feedback: {feedback}").format(feedback=evidence.feedback)
+        if evidence.samples:
+            status += "\n" + tr("Quality assurance samples, newest first:\n{samples}").format(
+                samples=samples_text(evidence.samples)
+            )
         self.status_label.setText(status)
         self.status_label.show()
         if self.editing:

@@ -1,5 +1,5 @@
 """An apprentice's evidence as a table, and their units with what accepted evidence
-covers and whether each is signed off."""
+covers and whether each is signed off; both say what quality assurance sampled."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assessor_app.domain.dates import format_date
-from assessor_app.services.evidence_queries import EvidenceRow, UnitEvidenceState
+from assessor_app.services.evidence_queries import EvidenceRow, SampleRow, UnitEvidenceState
 from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SORT_ROLE
 from assessor_app.ui.qt import AnyIndex, QBrush, QColor, QObject, Qt, tr
@@ -28,6 +28,60 @@ _STATUS_COLOURS = {
 _STATUS_ORDER = {"draft": 0, "referred": 1, "submitted": 2, "accepted": 3}
 
 
+_DECISION_TEXT = {"agreed": "Agreed", "action_required": "Action required"}
+_DECISION_COLOURS = {
+    "agreed": ("#dff3e1", "#1e5a28"),
+    "action_required": ("#fff4cc", "#5a4300"),
+}
+
+
+def decision_text(decision: str) -> str:
+    return tr(_DECISION_TEXT.get(decision, decision.replace("_", " ").capitalize()))
+
+
+def sample_text(sample: SampleRow) -> str:
+    """'Agreed 3 Dec 2026': the decision and when it was made."""
+    return tr("{decision} {on}").format(
+        decision=decision_text(sample.decision), on=format_date(sample.sampled_on)
+    )
+
+
+def samples_text(samples: Sequence[SampleRow]) -> str:
+    """Every sample, newest first, with who made it and their comments."""
+    return "\n\n".join(
+        (
+            tr("{sample} by {name}:\n{comments}") if sample.comments else tr("{sample} by {name}")
+        ).format(
+            sample=sample_text(sample),
+            name=sample.sampled_by or tr("unknown"),
+            comments=sample.comments,
+        )
+        for sample in samples
+    )
+
+
+def _sample_data(samples: Sequence[SampleRow], role: int) -> Any:
+    """The IQA cell: the latest sample in words and colour, all of them in the tooltip."""
+    if not samples:
+        return None
+    if role == Qt.ItemDataRole.DisplayRole:
+        return sample_text(samples[0])
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return samples_text(samples)
+    if role == SORT_ROLE:
+        return (samples[0].sampled_on, samples[0].id)
+    if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+        return _colours(samples[0].decision, role, _DECISION_COLOURS)
+    return None
+
+
+def _iqa_header() -> tuple[str, str]:
+    return (
+        tr("IQA"),
+        tr("The internal quality assurer's latest sample; the tooltip has every sample"),
+    )
+
+
 def status_text(status: str) -> str:
     return tr(_STATUS_TEXT.get(status, status.capitalize()))
 
@@ -40,8 +94,8 @@ def _colours(key: str, role: int, table: dict[str, tuple[str, str]]) -> Any:
 
 
 class EvidenceTableModel(RecordTableModel):
-    DATE, TITLE, METHOD, COVERS, WHERE, STATUS, ASSESSOR, FILES = range(8)
-    COLUMN_COUNT = 8
+    DATE, TITLE, METHOD, COVERS, WHERE, STATUS, ASSESSOR, IQA, FILES = range(9)
+    COLUMN_COUNT = 9
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +108,7 @@ class EvidenceTableModel(RecordTableModel):
             self.WHERE: tr("Where"),
             self.STATUS: tr("Status"),
             self.ASSESSOR: (tr("Assessed by"), tr("Who accepted or referred it, and when")),
+            self.IQA: _iqa_header(),
             self.FILES: (tr("Files"), tr("How many files are attached")),
         }
 
@@ -71,6 +126,8 @@ class EvidenceTableModel(RecordTableModel):
         row, column = self._rows[index.row()], index.column()
         if role == ROW_ROLE:
             return row
+        if column == self.IQA:
+            return _sample_data(row.samples, role)
         if role == SORT_ROLE:
             return self._sort_value(row, column)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -131,8 +188,8 @@ _SIGNED_COLOURS = {
 
 
 class UnitSignOffModel(RecordTableModel):
-    UNIT, TITLE, COVERED, SIGNED_OFF = range(4)
-    COLUMN_COUNT = 4
+    UNIT, TITLE, COVERED, SIGNED_OFF, IQA = range(5)
+    COLUMN_COUNT = 5
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -145,6 +202,7 @@ class UnitSignOffModel(RecordTableModel):
                 tr("Criteria covered by accepted evidence, or pieces for a unit without criteria"),
             ),
             self.SIGNED_OFF: tr("Sign-off"),
+            self.IQA: _iqa_header(),
         }
 
     def set_rows(self, rows: Sequence[UnitEvidenceState]) -> None:
@@ -167,6 +225,8 @@ class UnitSignOffModel(RecordTableModel):
         unit, column = self._rows[index.row()], index.column()
         if role == ROW_ROLE:
             return unit
+        if column == self.IQA:
+            return _sample_data(unit.samples, role)
         if role == SORT_ROLE:
             if column == self.COVERED:
                 total = len(unit.criteria)

@@ -1,6 +1,7 @@
 """The apprentice's evidence: the list with its files, recording, correcting,
-submitting and assessing evidence, returning accepted evidence for correction, and
-each unit's sign-off (assessors only)."""
+submitting and assessing evidence, returning accepted evidence for correction, each
+unit's sign-off (assessors only), and quality assurance sampling of assessed evidence
+and signed-off units (internal quality assurers only)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from assessor_app.services.evidence_queries import (
 )
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.ui.dialogs.evidence_dialog import AssessDialog, EvidenceDialog, NoteDialog
+from assessor_app.ui.dialogs.iqa_dialog import SampleDialog
 from assessor_app.ui.models.evidence_table_model import EvidenceTableModel, UnitSignOffModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE
 from assessor_app.ui.pages.record_tab import (
@@ -127,6 +129,8 @@ class EvidenceTab(RecordTab):
         self.assess_button.clicked.connect(self.assess_selected)
         self.return_button = _button(tr("Re&turn…"), "returnEvidence", tr(_RETURN_TIP))
         self.return_button.clicked.connect(self.return_selected)
+        self.sample_button = _button(tr("Sa&mple…"), "sampleEvidence", tr(_SAMPLE_TIP))
+        self.sample_button.clicked.connect(self.sample_selected)
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("evidenceSearch")
         self.search_edit.setPlaceholderText(tr("Find evidence (Ctrl+F)"))
@@ -158,6 +162,8 @@ class EvidenceTab(RecordTab):
             tr("Withdraw the chosen unit's sign-off"),
         )
         self.revoke_button.clicked.connect(self.revoke_selected)
+        self.sample_unit_button = _button(tr("Sam&ple…"), "sampleUnit", tr(_SAMPLE_UNIT_TIP))
+        self.sample_unit_button.clicked.connect(self.sample_unit_selected)
 
         self.summary_label = QLabel()
         self.summary_label.setObjectName("evidenceSummary")
@@ -171,12 +177,13 @@ class EvidenceTab(RecordTab):
             self.submit_button,
             self.assess_button,
             self.return_button,
+            self.sample_button,
         ):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.search_edit)
-        self.files_list.setMaximumWidth(220)
-        self.open_file_button.setMaximumWidth(220)
+        self.files_list.setMaximumWidth(200)
+        self.open_file_button.setMaximumWidth(200)
         files_column = QVBoxLayout()
         files_column.addWidget(QLabel(tr("Files of the chosen evidence:")))
         files_column.addWidget(self.files_list, 1)
@@ -193,6 +200,7 @@ class EvidenceTab(RecordTab):
         unit_buttons = QHBoxLayout()
         unit_buttons.addWidget(self.sign_off_button)
         unit_buttons.addWidget(self.revoke_button)
+        unit_buttons.addWidget(self.sample_unit_button)
         unit_buttons.addStretch(1)
         units_column = QVBoxLayout(units_box)
         units_column.addLayout(unit_buttons)
@@ -220,17 +228,19 @@ class EvidenceTab(RecordTab):
 
     def show_data(self, data: EvidenceData) -> None:
         chosen = self.selected_evidence()
+        chosen_unit = self.selected_unit()
         self.data = data
         self.model.set_rows(data.book.evidence)
         self.unit_model.set_rows(data.book.units)
         self.table.resizeColumnsToContents()
         # Long titles and places are cut short (the tooltip has them whole) so the
-        # status and files columns stay in view.
+        # status, IQA and files columns stay in view.
         for column, most in (
-            (EvidenceTableModel.TITLE, 200),
-            (EvidenceTableModel.COVERS, 120),
-            (EvidenceTableModel.WHERE, 150),
-            (EvidenceTableModel.ASSESSOR, 130),
+            (EvidenceTableModel.TITLE, 180),
+            (EvidenceTableModel.COVERS, 110),
+            (EvidenceTableModel.WHERE, 120),
+            (EvidenceTableModel.ASSESSOR, 110),
+            (EvidenceTableModel.FILES, 60),
         ):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), most))
         self.unit_table.resizeColumnsToContents()
@@ -250,6 +260,8 @@ class EvidenceTab(RecordTab):
         )
         if chosen is not None:
             self.select_evidence(chosen.id)
+        if chosen_unit is not None:
+            self.select_unit(chosen_unit.ref)
         self._show_files()
         self._update_buttons()
 
@@ -270,6 +282,9 @@ class EvidenceTab(RecordTab):
         signs = self._actor.can(Permission.SIGN_OFF_UNITS)
         self.sign_off_button.setVisible(signs)
         self.revoke_button.setVisible(signs)
+        samples = self._actor.can(Permission.SAMPLE_ASSESSMENTS)
+        self.sample_button.setVisible(samples)
+        self.sample_unit_button.setVisible(samples)
         self._update_buttons()
 
     # Selection
@@ -345,6 +360,18 @@ class EvidenceTab(RecordTab):
             unit is not None and unit.signed_off_on is None and unit.ready
         )
         self.revoke_button.setEnabled(unit is not None and unit.signed_off_on is not None)
+        self.sample_button.setEnabled(evidence is not None and evidence.assessed)
+        self.sample_button.setToolTip(
+            tr(_SAMPLE_TIP)
+            if evidence is None or evidence.assessed
+            else tr("Only evidence an assessor has accepted or referred can be sampled")
+        )
+        self.sample_unit_button.setEnabled(unit is not None and unit.signed_off_on is not None)
+        self.sample_unit_button.setToolTip(
+            tr(_SAMPLE_UNIT_TIP)
+            if unit is None or unit.signed_off_on is not None
+            else tr("Only a signed-off unit can be sampled")
+        )
 
     # Evidence
 
@@ -472,6 +499,27 @@ class EvidenceTab(RecordTab):
             self.changed.emit()
             self.reload()
 
+    def sample_selected(self) -> None:
+        evidence = self.selected_evidence()
+        if (
+            evidence is None
+            or not evidence.assessed
+            or not self._actor.can(Permission.SAMPLE_ASSESSMENTS)
+        ):
+            return
+        dialog = SampleDialog(
+            self._db,
+            self._actor,
+            self.apprentice_id,
+            evidence=evidence,
+            parent=self,
+            today=self._today,
+        )
+        if run_dialog(dialog):
+            self.show_message(tr("Sample of “{title}” saved.").format(title=evidence.title))
+            self.changed.emit()
+            self.reload()
+
     def open_selected_file(self) -> None:
         item = self.files_list.currentItem()
         if item is None:
@@ -569,7 +617,25 @@ class EvidenceTab(RecordTab):
             self.changed.emit()
             self.reload()
 
+    def sample_unit_selected(self) -> None:
+        unit = self.selected_unit()
+        if (
+            unit is None
+            or unit.signed_off_on is None
+            or not self._actor.can(Permission.SAMPLE_ASSESSMENTS)
+        ):
+            return
+        dialog = SampleDialog(
+            self._db, self._actor, self.apprentice_id, unit=unit, parent=self, today=self._today
+        )
+        if run_dialog(dialog):
+            self.show_message(tr("Sample of unit {ref} saved.").format(ref=unit.ref))
+            self.changed.emit()
+            self.reload()
+
 
 _STATUSES = ("draft", "submitted", "accepted", "referred")
 _EDIT_TIP = "Correct the chosen evidence: date, place, what it covers, wording or files"
 _RETURN_TIP = "Send the chosen accepted evidence back so it can be corrected"
+_SAMPLE_TIP = "Record a quality assurance sample of the assessor's decision on the chosen evidence"
+_SAMPLE_UNIT_TIP = "Record a quality assurance sample of the chosen signed-off unit"
