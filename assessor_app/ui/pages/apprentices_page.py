@@ -1,15 +1,19 @@
 """Every apprentice in one list: search, filter by cohort, status, assessor and RAG,
-sort by any column, open one with a double-click or Enter, and enrol a new one."""
+sort by any column, open one with a double-click or Enter, enrol a new one, or import
+one transferring from another provider from the package that provider exported."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assessor_app.services.apprentice_form_queries import EnrolmentChoices, enrolment_choices
 from assessor_app.services.apprentice_list import ApprenticeListRow, apprentice_list
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
+from assessor_app.ui.dialogs import transfer_dialog
 from assessor_app.ui.dialogs.apprentice_dialog import ApprenticeDialog
+from assessor_app.ui.dialogs.transfer_dialog import TransferChoices, TransferDialog
 from assessor_app.ui.models.apprentice_table_model import (
     RAG_ORDER,
     STATUS_ORDER,
@@ -90,7 +94,17 @@ class ApprenticesPage(QWidget):
         self.new_button = QPushButton(tr("Ne&w apprentice…"))
         self.new_button.setObjectName("newApprentice")
         self.new_button.setToolTip(tr("Enrol a new apprentice (Ctrl+N)"))
-        self._choosing = False  # the new apprentice's form is being prepared or is open
+        self.import_button = QPushButton(tr("I&mport a transfer…"))
+        self.import_button.setObjectName("importTransfer")
+        self.import_button.setToolTip(
+            tr(
+                "Add an apprentice moving here from another provider, from the .zip package "
+                "their old provider exported; their evidence and sign-offs come as prior "
+                "assessment"
+            )
+        )
+        # A new apprentice's form or a transfer is being prepared or is open.
+        self._choosing = False
 
         search_label = QLabel(tr("&Search:"))
         search_label.setBuddy(self.search_edit)
@@ -129,6 +143,7 @@ class ApprenticesPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
+        top.addWidget(self.import_button)
         top.addWidget(self.new_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -143,6 +158,7 @@ class ApprenticesPage(QWidget):
             )
         self.table.activated.connect(self._activated)
         self.new_button.clicked.connect(self.new_apprentice)
+        self.import_button.clicked.connect(self.import_transfer)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_apprentice)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         self._fill_filters([])
@@ -166,6 +182,8 @@ class ApprenticesPage(QWidget):
         """Show the apprentices for whoever is signed in; nobody's when nobody is."""
         self._actor = actor
         self.new_button.setVisible(self.may_enrol)
+        # The same right the transfer import's service checks.
+        self.import_button.setVisible(self.may_enrol)
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
@@ -339,6 +357,70 @@ class ApprenticesPage(QWidget):
         if not isinstance(exc, ServiceError | PermissionDenied):
             raise exc
         QMessageBox.warning(self, tr("New apprentice"), str(exc))
+
+    # Importing a transfer
+
+    def import_transfer(self) -> None:
+        """Ask for the package, read it and the cohorts it can join off the window's
+        thread, then ask which cohort they join; the dialog runs the import."""
+        if not self.may_enrol or self._actor is None or self._choosing:
+            return
+        package = transfer_dialog.ask_transfer_package(self)
+        if package is None:
+            return
+        self._set_choosing(True)
+        db, actor = self._db, self._actor
+        run_task(
+            lambda: transfer_dialog.prepare_transfer(db, actor, package),
+            self._transfer_ready,
+            lambda exc: self._transfer_refused(exc, package),
+            owner=self,
+        )
+
+    def _set_choosing(self, choosing: bool) -> None:
+        self._choosing = choosing
+        self.import_button.setEnabled(not choosing)
+
+    def _transfer_ready(self, choices: TransferChoices) -> None:
+        try:
+            if self._actor is None:
+                return
+            if not choices.cohorts:
+                QMessageBox.warning(
+                    self,
+                    tr("Transfer not imported"),
+                    transfer_dialog.no_cohort_text(choices.preview),
+                )
+                return
+            dialog = TransferDialog(self._db, self._actor, choices, self)
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            summary, joined = dialog.summary, dialog.joined
+            dialog.deleteLater()
+            if accepted and summary is not None:
+                self.reload(select_id=summary.apprentice_id)
+                QMessageBox.information(
+                    self, tr("Transfer imported"), transfer_dialog.summary_text(summary, joined)
+                )
+        finally:
+            self._set_choosing(False)
+
+    def _transfer_refused(self, exc: Exception, package: Path) -> None:
+        self._set_choosing(False)
+        if isinstance(exc, ServiceError | PermissionDenied):
+            reason = str(exc)
+        elif isinstance(exc, OSError):
+            reason = tr("{path} could not be read: {reason}.").format(
+                path=package, reason=exc.strerror or exc
+            )
+        else:
+            raise exc  # a programming error: the crash handler reports it
+        QMessageBox.warning(
+            self,
+            tr("Transfer not imported"),
+            tr("Nothing was imported from {file}.\n\n{reason}").format(
+                file=package.name, reason=reason
+            ),
+        )
 
     def shown_rows(self) -> list[ApprenticeListRow]:
         """The rows left after filtering, in the order shown."""
