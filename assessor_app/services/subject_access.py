@@ -717,7 +717,7 @@ def _import(
         apprentice_id = enrol_in_session(session, actor, data)
     except FieldError as exc:
         raise PackageError(
-            f"{reader.zip_name}: the apprentice's '{exc.field}' cannot be used here: {exc}"
+            f"{reader.zip_name}: the apprentice cannot be added here: {exc}"
         ) from None
     apprentice = session.get(Apprentice, apprentice_id)
     assert apprentice is not None
