@@ -71,6 +71,7 @@ def test_the_window_shows_every_tab_in_order(qtbot, demo, tmp_path):
         "Off-the-job",
         "Reviews",
         "Profile",
+        "Data protection",
         "History",
     ]
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from assessor_app.domain import catalogue as domain
@@ -82,9 +82,11 @@ class PlacementView:
     start: date
     end: date
     mentor: str
+    line_manager: str
     notice_sent_on: date | None
     review_meeting_on: date | None
     appraisal_received_on: date | None
+    appraisal_summary: str
     version: int
 
 
@@ -114,6 +116,9 @@ class HistoryEntry:
     username: str
     action: str
     detail: dict[str, Any]
+    # About a placement that was cancelled after this entry: it is no longer in
+    # the plan, but what was scheduled and changed stays in the history.
+    placement_cancelled: bool = False
 
 
 def list_apprentices(db: Database, actor: Actor) -> list[ApprenticeRow]:
@@ -400,11 +405,27 @@ def placement_view(p: Placement) -> PlacementView:
         start=p.start_date,
         end=p.end_date,
         mentor=p.mentor_name,
+        line_manager=p.line_manager_name,
         notice_sent_on=p.notice_sent_on,
         review_meeting_on=p.review_meeting_on,
         appraisal_received_on=p.appraisal_received_on,
+        appraisal_summary=p.appraisal_summary,
         version=p.version,
     )
+
+
+def placement_record(db: Database, actor: Actor, placement_id: int) -> PlacementView:
+    """One placement as it is now, for a form that records its contacts or outcome."""
+    actor.require(Permission.VIEW_RECORDS)
+    with db.reading() as session:
+        p = session.scalars(
+            select(Placement)
+            .where(Placement.id == placement_id)
+            .options(selectinload(Placement.setting).selectinload(Setting.organisation))
+        ).first()
+        if p is None:
+            raise NotFound("That placement no longer exists; it may have been cancelled.")
+        return placement_view(p)
 
 
 def overview_of(
@@ -506,26 +527,45 @@ def cohort_schedule_findings(
 
 
 def apprentice_history(db: Database, actor: Actor, apprentice_id: int) -> list[HistoryEntry]:
-    """Every audited change to the apprentice's record and placements, newest first."""
+    """Every audited change to the apprentice's record and placements, newest first,
+    including those of placements cancelled since (their rows are gone, so their ids
+    are read from the cancellations filed under the apprentice)."""
     actor.require(Permission.VIEW_RECORDS)
     with db.reading() as session:
-        placement_ids = [
+        own = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity == "apprentice", AuditEntry.entity_id == str(apprentice_id)
+            )
+        ).all()
+        # Audit id of the last cancellation of each placement id: SQLite may give a
+        # cancelled placement's id to a later placement, whose entries come after it.
+        cancelled_at: dict[str, int] = {}
+        for entry in own:
+            if entry.action == "placement.cancel":
+                placement = json.loads(entry.detail).get("placement")
+                if placement is not None:
+                    key = str(placement)
+                    cancelled_at[key] = max(cancelled_at.get(key, 0), entry.id)
+        placement_ids = {
             str(i)
             for i in session.scalars(
                 select(Placement.id).where(Placement.apprentice_id == apprentice_id)
             )
-        ]
-        rows = session.scalars(
-            select(AuditEntry)
-            .where(
-                or_(
-                    and_(
-                        AuditEntry.entity == "apprentice",
-                        AuditEntry.entity_id == str(apprentice_id),
-                    ),
-                    and_(AuditEntry.entity == "placement", AuditEntry.entity_id.in_(placement_ids)),
-                )
+        } | cancelled_at.keys()
+        about_placements = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity == "placement", AuditEntry.entity_id.in_(placement_ids)
             )
-            .order_by(AuditEntry.id.desc())
         ).all()
-        return [HistoryEntry(r.at, r.username, r.action, json.loads(r.detail)) for r in rows]
+        entries: list[tuple[int, HistoryEntry]] = [
+            (r.id, HistoryEntry(r.at, r.username, r.action, json.loads(r.detail))) for r in own
+        ]
+        for r in about_placements:
+            detail = json.loads(r.detail)
+            # A reused id may have belonged to another apprentice's placement before.
+            if detail.get("apprentice_id", apprentice_id) != apprentice_id:
+                continue
+            cancelled = r.id < cancelled_at.get(r.entity_id, 0)
+            entries.append((r.id, HistoryEntry(r.at, r.username, r.action, detail, cancelled)))
+        entries.sort(key=lambda pair: pair[0], reverse=True)
+        return [entry for _id, entry in entries]

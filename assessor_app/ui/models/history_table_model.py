@@ -41,6 +41,8 @@ _ACTIONS = {
 
 # Detail fields worth showing beside the action, in this order.
 _DETAIL_FIELDS = ("unit", "status", "decision", "on", "reason", "comments")
+# Stored codes among those details, in words.
+_DETAIL_WORDS = {"agreed": "agreed", "action_required": "action required"}
 
 
 def action_text(action: str) -> str:
@@ -56,21 +58,24 @@ def _detail_text(value: str | int) -> str:
             return format_date(date.fromisoformat(value))
         except ValueError:
             pass
+    if isinstance(value, str) and value in _DETAIL_WORDS:
+        return tr(_DETAIL_WORDS[value])
     return str(value)
 
 
 def what_text(entry: HistoryEntry) -> str:
     """The action in words, with the few details a person looks for."""
+    action = action_text(entry.action)
+    if entry.placement_cancelled:
+        action = tr("{action} (cancelled since)").format(action=action)
     details = [
         _detail_text(entry.detail[field])
         for field in _DETAIL_FIELDS
         if isinstance(entry.detail.get(field), str | int) and entry.detail[field] != ""
     ]
     if not details:
-        return action_text(entry.action)
-    return tr("{action}: {details}").format(
-        action=action_text(entry.action), details=", ".join(details)
-    )
+        return action
+    return tr("{action}: {details}").format(action=action, details=", ".join(details))
 
 
 class HistoryTableModel(RecordTableModel):

@@ -1,4 +1,5 @@
-"""One apprentice's placements as a table."""
+"""One apprentice's placements as a table: where and when, the contacts the host
+named, the notice, and the outcome (review meeting and written appraisal)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from assessor_app.ui.qt import AnyIndex, QObject, Qt, tr
 
 
 class PlacementTableModel(RecordTableModel):
-    HOST, SETTING, START, END, MENTOR, NOTICE = range(6)
-    COLUMN_COUNT = 6
+    HOST, SETTING, START, END, MENTOR, LINE_MANAGER, NOTICE, REVIEW, APPRAISAL = range(9)
+    COLUMN_COUNT = 9
     SORT_ROLE = SORT_ROLE
     ROW_ROLE = ROW_ROLE
 
@@ -26,8 +27,14 @@ class PlacementTableModel(RecordTableModel):
             self.SETTING: tr("Setting"),
             self.START: tr("Start"),
             self.END: tr("End"),
-            self.MENTOR: tr("Mentor"),
+            self.MENTOR: (tr("Mentor"), tr("The mentor (buddy) the host named")),
+            self.LINE_MANAGER: tr("Line manager"),
             self.NOTICE: tr("Notice sent"),
+            self.REVIEW: (tr("Review meeting"), tr("The handover or review meeting at the end")),
+            self.APPRAISAL: (
+                tr("Appraisal received"),
+                tr("The host's written appraisal; point at a date to read its summary"),
+            ),
         }
 
     def set_rows(self, rows: Sequence[PlacementView]) -> None:
@@ -46,6 +53,8 @@ class PlacementTableModel(RecordTableModel):
             return self._sort_value(placement, column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(placement, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.APPRAISAL:
+            return placement.appraisal_summary.strip() or None
         return None
 
     def _display(self, placement: PlacementView, column: int) -> str:
@@ -59,9 +68,19 @@ class PlacementTableModel(RecordTableModel):
             return format_date(placement.end)
         if column == self.MENTOR:
             return placement.mentor or tr("not recorded")
-        if placement.notice_sent_on is None:
-            return tr("not sent")
-        return format_date(placement.notice_sent_on)
+        if column == self.LINE_MANAGER:
+            return placement.line_manager or tr("not recorded")
+        if column == self.NOTICE:
+            if placement.notice_sent_on is None:
+                return tr("not sent")
+            return format_date(placement.notice_sent_on)
+        if column == self.REVIEW:
+            if placement.review_meeting_on is None:
+                return tr("not recorded")
+            return format_date(placement.review_meeting_on)
+        if placement.appraisal_received_on is None:
+            return tr("not received")
+        return format_date(placement.appraisal_received_on)
 
     def _sort_value(self, placement: PlacementView, column: int) -> Any:
         if column == self.HOST:
@@ -74,4 +93,10 @@ class PlacementTableModel(RecordTableModel):
             return placement.end
         if column == self.MENTOR:
             return placement.mentor.casefold() or None
-        return placement.notice_sent_on
+        if column == self.LINE_MANAGER:
+            return placement.line_manager.casefold() or None
+        if column == self.NOTICE:
+            return placement.notice_sent_on
+        if column == self.REVIEW:
+            return placement.review_meeting_on
+        return placement.appraisal_received_on

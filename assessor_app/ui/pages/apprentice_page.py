@@ -1,8 +1,11 @@
-"""One apprentice: an overview of where they stand, their placements and the history
-of changes to their record. Other pages add tabs with `add_tab`."""
+"""One apprentice: an overview of where they stand, their placements (corrected,
+cancelled, and their contacts and outcome recorded there by those who schedule
+placements) and the history of changes to their record. Other pages add tabs with
+`add_tab`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -12,13 +15,17 @@ from assessor_app.domain.dates import format_date
 from assessor_app.services.apprentice_queries import (
     ApprenticeOverview,
     HistoryEntry,
+    PlacementView,
     apprentice_history,
     apprentice_overview,
+    placement_record,
 )
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.progress_queries import ApprenticeProgress, apprentice_progress
-from assessor_app.services.roles import Actor, PermissionDenied
+from assessor_app.services.roles import Actor, Permission, PermissionDenied
 from assessor_app.ui.colours import Tone, tone_style
+from assessor_app.ui.dialogs.placement_dialog import PlacementEditing, describe_placement
+from assessor_app.ui.dialogs.placement_record_dialogs import ContactsDialog, OutcomeDialog
 from assessor_app.ui.models.apprentice_table_model import (
     RAG_COLOURS,
     rag_label,
@@ -27,8 +34,9 @@ from assessor_app.ui.models.apprentice_table_model import (
 )
 from assessor_app.ui.models.history_table_model import HistoryTableModel
 from assessor_app.ui.models.placement_table_model import PlacementTableModel
-from assessor_app.ui.models.sort_proxy import SortFilterProxy
+from assessor_app.ui.models.sort_proxy import ROW_ROLE, SortFilterProxy
 from assessor_app.ui.pages.care_certificate_tab import CareCertificateTab
+from assessor_app.ui.pages.data_protection_tab import add_data_protection_tab
 from assessor_app.ui.pages.evidence_tab import EvidenceTab
 from assessor_app.ui.pages.map_tab import MapTab
 from assessor_app.ui.pages.off_the_job_tab import OffTheJobTab
@@ -36,13 +44,18 @@ from assessor_app.ui.pages.profile_tab import ProfileTab
 from assessor_app.ui.pages.reviews_tab import ReviewsTab
 from assessor_app.ui.qt import (
     QAbstractItemView,
+    QDialog,
     QFont,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QHeaderView,
+    QKeySequence,
     QLabel,
+    QMessageBox,
+    QPushButton,
     QScrollArea,
+    QShortcut,
     Qt,
     QTableView,
     QTabWidget,
@@ -50,6 +63,7 @@ from assessor_app.ui.qt import (
     QWidget,
     tr,
 )
+from assessor_app.ui.widgets.form_dialog import FormDialog
 from assessor_app.ui.widgets.placement_strip import PlacementStrip, StripBlock
 from assessor_app.ui.workers import run_task
 
@@ -57,6 +71,9 @@ if TYPE_CHECKING:
     from assessor_app.store.database import Database
 
 _SEVERITY_TONES = {Severity.ERROR: Tone.BAD, Severity.WARNING: Tone.CAUTION}
+
+# A form recording something about one placement: (db, actor, person, placement, parent).
+RecordForm = Callable[["Database", Actor, str, PlacementView, QWidget], FormDialog]
 
 
 @dataclass(frozen=True)
@@ -142,10 +159,8 @@ class ApprenticePage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("apprenticeTabs")
         self.tabs.addTab(self._build_overview(), tr("&Overview"))
-        self.placement_model = PlacementTableModel(self)
-        self.placement_table = _table(self.placement_model, "placementTable")
-        self.placement_table.sortByColumn(PlacementTableModel.START, Qt.SortOrder.AscendingOrder)
-        self.tabs.addTab(self.placement_table, tr("&Placements"))
+        self.placements_tab = self._build_placements()
+        self.tabs.addTab(self.placements_tab, tr("&Placements"))
         self.history_model = HistoryTableModel(self)
         self.history_table = _table(self.history_model, "historyTable")
         self.history_table.sortByColumn(HistoryTableModel.WHEN, Qt.SortOrder.DescendingOrder)
@@ -193,6 +208,7 @@ class ApprenticePage(QWidget):
             (self.profile_tab, tr("P&rofile")),
         ):
             self.add_tab(tab, title)
+        self.data_protection_tab = add_data_protection_tab(self, db, actor, apprentice_id, today)
 
     def _tab_changed(self, source: QWidget) -> None:
         self.reload()
@@ -271,6 +287,175 @@ class ApprenticePage(QWidget):
         scroll.setWidget(inner)
         return scroll
 
+    # The placements
+
+    def _build_placements(self) -> QWidget:
+        self.placement_model = PlacementTableModel(self)
+        self.placement_table = _table(self.placement_model, "placementTable")
+        self.placement_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.placement_table.sortByColumn(PlacementTableModel.START, Qt.SortOrder.AscendingOrder)
+        self.edit_placement_button = QPushButton(tr("Edit…"))
+        self.edit_placement_button.setObjectName("editPlacement")
+        self.edit_placement_button.setToolTip(
+            tr("Correct the chosen placement: where, when, days, hours, contacts (Ctrl+E)")
+        )
+        self.contacts_button = QPushButton(tr("Contact&s…"))
+        self.contacts_button.setObjectName("placementContacts")
+        self.contacts_button.setToolTip(
+            tr("Record the mentor (buddy) and line manager the host named for the placement")
+        )
+        self.outcome_button = QPushButton(tr("O&utcome…"))
+        self.outcome_button.setObjectName("placementOutcome")
+        self.outcome_button.setToolTip(
+            tr("Record the review meeting at the end and the host's written appraisal")
+        )
+        self.cancel_placement_button = QPushButton(tr("Cancel placement…"))
+        self.cancel_placement_button.setObjectName("cancelPlacement")
+        self.cancel_placement_button.setToolTip(
+            tr("Remove the chosen placement from the plan, after asking (Delete)")
+        )
+        self.placement_status = _sentence()
+        self.placement_status.setObjectName("placementStatus")
+        self.placement_editing = PlacementEditing(
+            self, self._db, self._placement_changed, tr("Placements")
+        )
+
+        bar = QHBoxLayout()
+        for button in (
+            self.edit_placement_button,
+            self.contacts_button,
+            self.outcome_button,
+            self.cancel_placement_button,
+        ):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        tab = QWidget()
+        tab.setObjectName("placementsTab")
+        column = QVBoxLayout(tab)
+        column.addLayout(bar)
+        column.addWidget(self.placement_table, 1)
+        column.addWidget(self.placement_status)
+
+        self.edit_placement_button.clicked.connect(self.edit_placement)
+        self.contacts_button.clicked.connect(self.record_contacts)
+        self.outcome_button.clicked.connect(self.record_outcome)
+        self.cancel_placement_button.clicked.connect(self.cancel_placement)
+        self.placement_table.activated.connect(lambda _index: self.edit_placement())
+        self.placement_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_placement_buttons()
+        )
+        QShortcut(
+            QKeySequence("Ctrl+E"),
+            tab,
+            self.edit_placement,
+            Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        QShortcut(
+            QKeySequence.StandardKey.Delete,
+            self.placement_table,
+            self.cancel_placement,
+            Qt.ShortcutContext.WidgetShortcut,
+        )
+
+        schedules = self._may_schedule
+        for button in (
+            self.edit_placement_button,
+            self.contacts_button,
+            self.outcome_button,
+            self.cancel_placement_button,
+        ):
+            button.setVisible(schedules)
+        self.placement_table.setToolTip(
+            tr("Double-click a placement to correct it")
+            if schedules
+            else tr("Those who schedule placements record their contacts and outcome here")
+        )
+        self._update_placement_buttons()
+        return tab
+
+    @property
+    def _may_schedule(self) -> bool:
+        return self._actor.can(Permission.SCHEDULE_PLACEMENTS)
+
+    def current_placement(self) -> PlacementView | None:
+        rows = self.placement_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        placement: PlacementView = rows[0].data(ROW_ROLE)
+        return placement
+
+    def select_placement(self, placement_id: int) -> bool:
+        """Choose the placement in the table; False when it is not there."""
+        proxy = self.placement_table.model()
+        for row in range(proxy.rowCount()):
+            index = proxy.index(row, 0)
+            if index.data(ROW_ROLE).id == placement_id:
+                self.placement_table.selectRow(row)
+                return True
+        return False
+
+    def _update_placement_buttons(self) -> None:
+        chosen = self.current_placement() is not None
+        for button in (
+            self.edit_placement_button,
+            self.contacts_button,
+            self.outcome_button,
+            self.cancel_placement_button,
+        ):
+            button.setEnabled(chosen)
+
+    def _person(self) -> str:
+        return self.details.overview.name if self.details else self.name_label.text()
+
+    def edit_placement(self) -> None:
+        chosen = self.current_placement()
+        if chosen is not None and self._may_schedule:
+            self.placement_editing.edit(self._actor, chosen.id)
+
+    def cancel_placement(self) -> None:
+        chosen = self.current_placement()
+        if chosen is not None and self._may_schedule:
+            self.placement_editing.cancel(self._actor, chosen.id)
+
+    def record_contacts(self) -> None:
+        self._open_record_form(ContactsDialog, tr("Contacts recorded: {placement}."))
+
+    def record_outcome(self) -> None:
+        self._open_record_form(OutcomeDialog, tr("Outcome recorded: {placement}."))
+
+    def _open_record_form(self, form: RecordForm, done: str) -> None:
+        """The form filled in from the placement as it is now (another person may
+        have changed it since the page was read)."""
+        chosen = self.current_placement()
+        if chosen is None or not self._may_schedule:
+            return
+        db, actor = self._db, self._actor
+        run_task(
+            lambda: placement_record(db, actor, chosen.id),
+            lambda placement: self._show_record_form(form, placement, done),
+            self._placement_failed,
+            owner=self,
+        )
+
+    def _show_record_form(self, form: RecordForm, placement: PlacementView, done: str) -> None:
+        person = self._person()
+        dialog = form(self._db, self._actor, person, placement, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            described = describe_placement(
+                person, placement.host, placement.setting, placement.start, placement.end
+            )
+            self._placement_changed(done.format(placement=described))
+
+    def _placement_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, ServiceError | PermissionDenied):
+            raise exc  # a programming error: the crash handler reports it
+        QMessageBox.warning(self, tr("Placements"), str(exc))
+        self.reload()  # the placement may have been cancelled meanwhile
+
+    def _placement_changed(self, message: str) -> None:
+        self.placement_status.setText(message)
+        self._tab_changed(self.placements_tab)
+
     # Loading
 
     def reload(self) -> None:
@@ -308,7 +493,11 @@ class ApprenticePage(QWidget):
             today=self._today,
         )
         self._show_findings(details)
+        chosen = self.current_placement()  # chosen again after the reload, if still there
         self.placement_model.set_rows(overview.placements)
+        if chosen is not None:
+            self.select_placement(chosen.id)
+        self._update_placement_buttons()
         self.history_model.set_rows(details.history)
 
     def _show_figures(self, details: ApprenticeDetails) -> None:
