@@ -9,10 +9,11 @@ os.environ["LANG"] = "en_GB.UTF-8"
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -31,6 +32,8 @@ from assessor_app.services.roles import Actor, Role
 from assessor_app.startup import open_app_database
 from assessor_app.store.catalogue_files import load_default_catalogue
 from assessor_app.store.database import Database
+from assessor_app.ui import workers
+from assessor_app.ui.qt import QDialog, QMessageBox, QSettings, Qt, QWidget
 
 # Shared CI machines are slow and noisy; property tests that filter inputs must
 # not fail on timing or on how many examples a random seed happens to discard.
@@ -232,3 +235,108 @@ def sign_in(db: Database, username: str) -> Actor:
 
 def apprentice_id(db: Database, actor: Actor, name: str) -> int:
     return next(r.id for r in list_apprentices(db, actor) if r.name == name)
+
+
+def open_in_window(
+    qtbot: object, db: Database, username: str, folder: Path, name: str = "Grace Adeyemi"
+) -> tuple[Any, Any, list[str]]:
+    """The main window signed in as the demo account `username`, with the page of the
+    apprentice `name` open: (window, page, the page's tab titles without &-keys)."""
+    from assessor_app.ui.main_window import MainWindow
+
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    actor = sign_in(db, username)
+    window = MainWindow(db, settings, actor=actor)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    page = window.apprentices.open_apprentice(apprentice_id(db, actor, name))
+    assert page is not None
+    titles = [page.tabs.tabText(i).replace("&", "") for i in range(page.tabs.count())]
+    return window, page, titles
+
+
+def open_record_tab(
+    qtbot: object,
+    tab_class: type[QWidget],
+    db: Database,
+    username: str,
+    name: str = "Grace Adeyemi",
+    *,
+    today: date | None = None,
+) -> Any:
+    """One of a demo apprentice's record tabs as the demo account `username` sees it,
+    loaded (with `inline_tasks`)."""
+    actor = sign_in(db, username)
+    tab: Any = tab_class(db, actor, apprentice_id(db, actor, name), today=today)  # type: ignore[call-arg]
+    qtbot.addWidget(tab)  # type: ignore[attr-defined]
+    assert tab.loaded
+    return tab
+
+
+# UI tests
+
+
+@pytest.fixture
+def inline_tasks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Work meant for a worker thread runs at once, so a test sees its outcome; and
+    signing in does not re-hash the demo's quick passwords at full strength. A UI
+    module uses it for every test with `pytestmark = pytest.mark.usefixtures(...)`."""
+    workers.use_pool(workers.InlinePool())
+    monkeypatch.setattr(passwords, "CURRENT", FAST)
+    yield
+    workers.use_pool(None)
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, str]]:
+    """Message boxes shown, as (kind, title, text), instead of waiting for a click."""
+    shown: list[tuple[str, str, str]] = []
+    for kind in ("information", "warning", "critical"):
+        monkeypatch.setattr(
+            QMessageBox,
+            kind,
+            lambda _parent, title, text, kind=kind: shown.append((kind, title, text)),
+        )
+    return shown
+
+
+def click(qtbot: object, button: QWidget) -> None:
+    """Press a button with the mouse, as a person would; it must be enabled."""
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+
+
+def accept_on_exec(
+    monkeypatch: pytest.MonkeyPatch,
+    dialog_class: type[QDialog],
+    fill: Callable[[QDialog], None] | None = None,
+) -> list[QDialog]:
+    """When a page opens a form of `dialog_class`, fill it in as a person would and
+    press its Save button; returns the forms opened, newest last."""
+    seen: list[QDialog] = []
+
+    def fake_exec(self: QDialog) -> int:
+        seen.append(self)
+        if fill is not None:
+            fill(self)
+        self.save()  # type: ignore[attr-defined]
+        return QDialog.DialogCode.Accepted if self.result() else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(dialog_class, "exec", fake_exec)
+    return seen
+
+
+def queue_dialogs(
+    monkeypatch: pytest.MonkeyPatch, module: object
+) -> list[Callable[[QDialog], None]]:
+    """Dialogs the module shows with its `run_dialog` are handed, in turn, to the
+    functions queued in the list returned, which fill them in as a person would; the
+    dialog's own result is what the module gets back."""
+    queue: list[Callable[[QDialog], None]] = []
+
+    def run(dialog: QDialog) -> bool:
+        assert queue, f"an unexpected {type(dialog).__name__} was opened"
+        queue.pop(0)(dialog)
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(module, "run_dialog", run)
+    return queue

@@ -6,16 +6,10 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs.print_preview import PrintPreviewDialog
 from assessor_app.ui.qt import QFileDialog, QPrinter
 
-
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture

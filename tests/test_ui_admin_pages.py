@@ -18,22 +18,15 @@ from assessor_app.services.audit_queries import (
 from assessor_app.services.errors import FieldError
 from assessor_app.services.roles import Actor, PermissionDenied, Role
 from assessor_app.store import models
-from assessor_app.ui import workers
 from assessor_app.ui.pages import users_page as users_page_module
 from assessor_app.ui.pages.audit_page import AuditPage, describe_detail
 from assessor_app.ui.pages.users_page import UsersPage
 from assessor_app.ui.qt import QDate
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 GOOD = "kettle on at half past"
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_inline(monkeypatch):
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture
@@ -74,7 +67,7 @@ def fill_dialog(monkeypatch, **fields):
                 widget.setCurrentIndex(widget.findData(value))
             else:
                 widget.setText(value)
-        dialog.ok_button.click()
+        dialog.save_button.click()
         return dialog.result() == 1
 
     monkeypatch.setattr(users_page_module, "run_dialog", run)
@@ -120,7 +113,7 @@ def test_a_bad_username_is_marked_at_its_field_and_nothing_is_created(page, monk
     )
     page.new_button.click()
     dialog = shown[0]
-    assert "characters" in dialog.field_message("username") or "spaces" in dialog.field_message(
+    assert "characters" in dialog.field_error("username") or "spaces" in dialog.field_error(
         "username"
     )
     assert dialog.result() != 1
@@ -136,7 +129,7 @@ def test_mismatched_passwords_are_marked_before_asking_the_service(page, monkeyp
         repeat_edit=GOOD + "!",
     )
     page.new_button.click()
-    assert "not the same" in shown[0].field_message("repeat")
+    assert "not the same" in shown[0].field_error("repeat")
     assert len(page.table.source.rows()) == 2
 
 
@@ -149,7 +142,7 @@ def test_a_short_password_is_marked_at_the_password_field(page, monkeypatch):
         repeat_edit="short",
     )
     page.new_button.click()
-    assert f"at least {passwords.MIN_LENGTH}" in shown[0].field_message("password")
+    assert f"at least {passwords.MIN_LENGTH}" in shown[0].field_error("password")
 
 
 def test_changing_a_role(page, monkeypatch):
@@ -164,7 +157,7 @@ def test_the_last_administrator_cannot_lose_the_role_and_the_refusal_is_shown(pa
     shown = fill_dialog(monkeypatch, role_combo=Role.TUTOR.value)
     page.role_button.click()
     assert shown[0].result() != 1
-    assert shown[0].general_message() or shown[0].field_message("role")
+    assert shown[0].message.text() or shown[0].field_error("role")
     assert by_name(page, "jsmith").role is Role.ADMIN
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import apprentice_input
+from conftest import accept_on_exec, apprentice_input
 
 from assessor_app.services.apprentice_queries import apprentice_overview
 from assessor_app.services.apprentices import enrol_apprentice
@@ -19,7 +19,6 @@ from assessor_app.services.placements import (
 )
 from assessor_app.services.planner_queries import placement_details
 from assessor_app.services.roles import Actor, Role
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs.placement_dialog import PlacementDialog
 from assessor_app.ui.dialogs.placement_record_dialogs import ContactsDialog, OutcomeDialog
 from assessor_app.ui.models.history_table_model import HistoryTableModel
@@ -33,11 +32,7 @@ MARCH_END = date(2026, 4, 4)
 TODAY = date(2026, 1, 1)
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture
@@ -62,21 +57,6 @@ def page(qtbot, db, placed):
     page = open_page(qtbot, db, COORDINATOR, placed[0])
     assert page.select_placement(placed[1])
     return page
-
-
-def accept_on_exec(monkeypatch, dialog_class, prepare=None):
-    """Run the page's form as if the person filled it in and pressed Save."""
-    seen = []
-
-    def fake_exec(self):
-        seen.append(self)
-        if prepare is not None:
-            prepare(self)
-        self.save()
-        return QDialog.DialogCode.Accepted if self.result() else QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(dialog_class, "exec", fake_exec)
-    return seen
 
 
 def cell(page: ApprenticePage, column: int, role=Qt.ItemDataRole.DisplayRole):

@@ -8,13 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from conftest import FAST, apprentice_id, sign_in
+from conftest import apprentice_id, open_in_window, open_record_tab, sign_in
 
 from assessor_app.domain.dates import format_date
-from assessor_app.services import apprentices, passwords
+from assessor_app.services import apprentices
 from assessor_app.services.apprentice_record_queries import apprentice_profile
-from assessor_app.ui import workers
-from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.models.unit_map_model import UnitMapModel
 from assessor_app.ui.pages import profile_tab
 from assessor_app.ui.pages.apprentice_page import ApprenticePage
@@ -24,26 +22,16 @@ from assessor_app.ui.pages.off_the_job_tab import OffTheJobTab
 from assessor_app.ui.pages.profile_tab import ProfileTab
 from assessor_app.ui.pages.record_tab import to_qdate
 from assessor_app.ui.pages.reviews_tab import ReviewsTab
-from assessor_app.ui.qt import QSettings, Qt
+from assessor_app.ui.qt import Qt
 
 TODAY = date.today()  # the demo's dates are relative to today
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks(monkeypatch):
-    workers.use_pool(workers.InlinePool())
-    # Signing in would otherwise re-hash the demo's quick passwords at full strength.
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 def make(qtbot, cls, db, username, name="Grace Adeyemi"):
-    actor = sign_in(db, username)
-    tab = cls(db, actor, apprentice_id(db, actor, name), today=TODAY)
-    qtbot.addWidget(tab)
-    assert tab.loaded
-    return tab
+    return open_record_tab(qtbot, cls, db, username, name, today=TODAY)
 
 
 def texts(model, column):
@@ -54,13 +42,7 @@ def texts(model, column):
 
 
 def test_the_window_shows_every_tab_in_order(qtbot, demo, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    admin = sign_in(demo, "admin")
-    window = MainWindow(demo, settings, actor=admin)
-    qtbot.addWidget(window)
-    page = window.apprentices.open_apprentice(apprentice_id(demo, admin, "Grace Adeyemi"))
-    assert page is not None
-    titles = [page.tabs.tabText(i).replace("&", "") for i in range(page.tabs.count())]
+    _window, _page, titles = open_in_window(qtbot, demo, "admin", tmp_path)
     assert titles == [
         "Overview",
         "Placements",

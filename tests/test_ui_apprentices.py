@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import FAST
 
 from assessor_app.paths import AppPaths
 from assessor_app.services import passwords, users
 from assessor_app.services.apprentice_list import ApprenticeListRow
 from assessor_app.services.demo import ACCOUNTS, build_demo
 from assessor_app.startup import open_app_database
-from assessor_app.ui import workers
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.models.apprentice_table_model import (
     ApprenticeFilterProxy,
@@ -22,16 +22,11 @@ from assessor_app.ui.pages.apprentice_page import ApprenticePage
 from assessor_app.ui.pages.apprentices_page import ApprenticesPage
 from assessor_app.ui.qt import QLabel, QSettings, Qt
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 ACCOUNT = {account.username: account for account in ACCOUNTS}
 M = ApprenticeTableModel
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from assessor_app.store.database import open_database
 from assessor_app.store.portable_export import non_empty_tables, read_manifest
 from assessor_app.ui import backup_now, workers
 from assessor_app.ui.main_window import MainWindow
-from assessor_app.ui.qt import QFileDialog, QMessageBox, QSettings
+from assessor_app.ui.qt import QFileDialog, QSettings
 
 ADMIN = Actor(None, "admin", Role.ADMIN)
 COORDINATOR = Actor(None, "coord", Role.COORDINATOR)
@@ -62,19 +62,6 @@ def window(qtbot, filled, tmp_path):
     main = MainWindow(filled, settings, actor=ADMIN)
     qtbot.addWidget(main)
     return main
-
-
-@pytest.fixture
-def boxes(monkeypatch):
-    """Message boxes shown, as (kind, title, text), instead of waiting for a click."""
-    shown: list[tuple[str, str, str]] = []
-    for kind in ("information", "warning", "critical"):
-        monkeypatch.setattr(
-            QMessageBox,
-            kind,
-            lambda _parent, title, text, kind=kind: shown.append((kind, title, text)),
-        )
-    return shown
 
 
 def choose_path(monkeypatch, answer: Path | None) -> list[Path]:

@@ -14,7 +14,6 @@ from assessor_app.services.catalogue_queries import load_qualification
 from assessor_app.services.errors import FieldError, NotFound
 from assessor_app.services.roles import Actor, PermissionDenied, Role
 from assessor_app.store import models
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs import catalogue_dialogs
 from assessor_app.ui.dialogs.catalogue_dialogs import BarredPairsDialog
 from assessor_app.ui.pages import catalogue_page as catalogue_page_module
@@ -25,11 +24,7 @@ TUTOR = Actor(None, "tutor", Role.TUTOR)
 CODE = "L2-CARE"
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 def rule(db, scope, group=None):
@@ -153,7 +148,7 @@ def test_entering_a_missing_value_updates_the_table_and_summary(page, db, monkey
     def fill(dialog):
         dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("confirmed"))
         dialog.credits_spin.setValue(4)
-        dialog.ok_button.click()
+        dialog.save_button.click()
         return dialog.result() == 1
 
     monkeypatch.setattr(catalogue_page_module, "run_dialog", fill)
@@ -171,7 +166,7 @@ def test_a_missing_value_disables_the_credits(page, db):
     dialog = catalogue_dialogs.UnitValueDialog(db, ADMIN, CODE, unit)
     dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("missing"))
     assert not dialog.credits_spin.isEnabled()
-    dialog.ok_button.click()
+    dialog.save_button.click()
     assert load_qualification(db, CODE).unit("B1").value_status is ValueStatus.MISSING
     dialog.deleteLater()
 
@@ -182,7 +177,7 @@ def test_a_rule_change_is_shown_in_the_rules_sentence(page, monkeypatch):
         assert dialog.min_spin.value() == 14
         dialog.min_spin.setValue(12)
         dialog.name_edit.setText("Health and wellbeing")
-        dialog.ok_button.click()
+        dialog.save_button.click()
         return dialog.result() == 1
 
     monkeypatch.setattr(catalogue_page_module, "run_dialog", fill)
@@ -201,12 +196,12 @@ def test_a_refused_rule_is_marked_in_the_dialog_and_nothing_changes(page, db, mo
         dialog.rule_combo.setCurrentIndex(3)
         dialog.min_spin.setValue(20)
         dialog.max_spin.setValue(10)
-        dialog.ok_button.click()
+        dialog.save_button.click()
         return dialog.result() == 1
 
     monkeypatch.setattr(catalogue_page_module, "run_dialog", fill)
     page.rules_button.click()
-    assert "more than the maximum" in seen[0].field_message("min_credits")
+    assert "more than the maximum" in seen[0].field_error("min_credits")
     assert rule(db, RuleScope.GROUP, "B").min_credits == 14
     assert "at least 14 from group B" in page.rules_label.text()
 

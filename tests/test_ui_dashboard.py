@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from conftest import apprentice_input
+from conftest import FAST, apprentice_input
 
 from assessor_app.paths import AppPaths
 from assessor_app.services import passwords, users
@@ -24,22 +24,16 @@ from assessor_app.services.placements import (
 from assessor_app.services.progress_queries import apprentice_progress
 from assessor_app.services.roles import Actor, Role
 from assessor_app.startup import open_app_database
-from assessor_app.ui import workers
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.pages.dashboard_page import DashboardPage
 from assessor_app.ui.qt import QSettings
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 ACCOUNT = {account.username: account for account in ACCOUNTS}
 COORDINATOR = Actor(None, "coord", Role.COORDINATOR)
 MARCH = date(2026, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import apprentice_input
+from conftest import apprentice_input, click
 from sqlalchemy import select
 
 from assessor_app.services.apprentice_record_queries import apprentice_profile
@@ -25,7 +25,6 @@ from assessor_app.services.records import ProcessingRestricted
 from assessor_app.services.retention import retention_state, set_legal_hold
 from assessor_app.services.roles import Actor, Role
 from assessor_app.store import models
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs.retention_due_dialog import RetentionDueDialog, RetentionDueModel
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.pages import data_protection_tab
@@ -42,11 +41,7 @@ AFTER = date(2033, 4, 2)  # six years and a day after completing
 NOTES = b"%PDF-1.4\n% Sam Smith's reflective account\n"
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture
@@ -77,11 +72,6 @@ def make(qtbot, db, apprentice, today, actor=ADMIN):
     qtbot.addWidget(tab)
     assert tab.loaded
     return tab
-
-
-def click(qtbot, button):
-    assert button.isEnabled()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def actions(db, apprentice):
@@ -302,10 +292,10 @@ def erase_with(monkeypatch, typed, *, press_anyway=False):
     def run(dialog):
         seen.append(dialog)
         dialog.surname_edit.setText(typed)
-        if dialog.ok_button.isEnabled():
-            dialog.ok_button.click()
+        if dialog.save_button.isEnabled():
+            dialog.save_button.click()
         elif press_anyway:
-            dialog.submit()  # Enter pressed in the box: the check still holds
+            dialog.save()  # Enter pressed in the box: the check still holds
         else:
             dialog.reject()
         return dialog.result() == EraseDialog.DialogCode.Accepted
@@ -324,8 +314,8 @@ def test_erasure_waits_for_the_surname_then_the_record_shows_erased(qtbot, db, s
     click(qtbot, tab.erase_button)
     dialog = seen[0]
     assert any("type their surname, Smith, below" in x.text() for x in dialog.findChildren(QLabel))
-    assert not dialog.ok_button.isEnabled()
-    assert dialog.field_message("surname") == "Type the surname Smith exactly as shown, to confirm."
+    assert not dialog.save_button.isEnabled()
+    assert dialog.field_error("surname") == "Type the surname Smith exactly as shown, to confirm."
     assert retention_state(db, ADMIN, sam).erased_on is None
     assert apprentice_profile(db, ADMIN, sam).family_name == "Smith"
     assert tab.headline_label.text().startswith("Past retention since")
@@ -350,6 +340,27 @@ def test_erasure_waits_for_the_surname_then_the_record_shows_erased(qtbot, db, s
     assert not tab.hold_box.isVisibleTo(tab)  # nothing left to hold or restrict
     assert not tab.restriction_box.isVisibleTo(tab)
     assert actions(db, sam)[-1][0] == "apprentice.erase"
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, on showing
+def test_ctrl_s_erases_only_once_the_surname_matches(qtbot, db, sam):
+    dialog = EraseDialog(db, ADMIN, sam, "Sam Smith", "Smith", AFTER)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    ctrl_s = (Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    qtbot.keyClicks(dialog.surname_edit, "Smyth")
+    qtbot.keyClick(dialog.surname_edit, *ctrl_s)  # does what the greyed button does: nothing
+    assert dialog.isVisible()
+    assert retention_state(db, ADMIN, sam).erased_on is None
+
+    dialog.surname_edit.clear()
+    qtbot.keyClicks(dialog.surname_edit, "Smith")
+    qtbot.keyClick(dialog.surname_edit, *ctrl_s)
+    assert dialog.result() == EraseDialog.DialogCode.Accepted
+    assert retention_state(db, ADMIN, sam).erased_on == AFTER
 
 
 def test_a_cancelled_erasure_changes_nothing(qtbot, db, sam, monkeypatch):

@@ -8,49 +8,26 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import apprentice_id, sign_in
+from conftest import accept_on_exec, apprentice_id, sign_in
 
 from assessor_app.domain.dates import add_months
-from assessor_app.services import passwords
 from assessor_app.services.apprentice_queries import list_apprentices
 from assessor_app.services.apprentice_record_queries import apprentice_profile
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs.apprentice_dialog import ApprenticeDialog
 from assessor_app.ui.pages.apprentices_page import ApprenticesPage
 from assessor_app.ui.pages.record_tab import from_qdate, to_qdate
 from assessor_app.ui.qt import QApplication, QDialog, Qt
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 NEW_ULN = "4273849118"  # passes the check digit; no demo apprentice has it
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks(monkeypatch):
-    workers.use_pool(workers.InlinePool())
-    # Signing in would otherwise re-hash the demo's quick passwords at full strength.
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 def page_for(qtbot, db, username):
     page = ApprenticesPage(db, sign_in(db, username))
     qtbot.addWidget(page)
     return page
-
-
-def accept_on_exec(monkeypatch, fill):
-    """Fill the form in as a person would when it opens, then press Save."""
-    seen: list[ApprenticeDialog] = []
-
-    def fake_exec(self):
-        seen.append(self)
-        fill(self)
-        self.save()
-        return QDialog.DialogCode.Accepted if self.result() else QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(ApprenticeDialog, "exec", fake_exec)
-    return seen
 
 
 def priya(dialog: ApprenticeDialog) -> None:
@@ -65,7 +42,7 @@ def priya(dialog: ApprenticeDialog) -> None:
 def test_a_new_apprentice_is_enrolled_and_chosen_in_the_list(qtbot, demo, monkeypatch):
     page = page_for(qtbot, demo, "coordinator")
     qtbot.keyClicks(page.search_edit, "Harvey")  # the new apprentice would be hidden
-    seen = accept_on_exec(monkeypatch, priya)
+    seen = accept_on_exec(monkeypatch, ApprenticeDialog, priya)
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
 
     dialog = seen[0]
@@ -104,7 +81,7 @@ def test_dates_typed_by_the_user_no_longer_follow_the_cohort(qtbot, demo, monkey
         dialog.end_edit.setDate(to_qdate(start + timedelta(days=400)))
         dialog.cohort_combo.setCurrentIndex(dialog.cohort_combo.findText("NHS Trust cohort"))
 
-    accept_on_exec(monkeypatch, own_dates)
+    accept_on_exec(monkeypatch, ApprenticeDialog, own_dates)
     page.new_apprentice()
     chosen = page.selected_row()
     assert chosen is not None and chosen.cohort == "NHS Trust cohort"
@@ -120,7 +97,7 @@ def test_a_bad_uln_is_marked_at_its_field_and_nothing_is_saved(qtbot, demo, monk
         priya(dialog)
         dialog.uln_edit.setText("4273849119")
 
-    seen = accept_on_exec(monkeypatch, mistyped)
+    seen = accept_on_exec(monkeypatch, ApprenticeDialog, mistyped)
     page.new_apprentice()
     dialog = seen[0]
     assert dialog.result() != QDialog.DialogCode.Accepted  # still open for a correction
@@ -141,7 +118,7 @@ def test_a_bad_uln_is_marked_at_its_field_and_nothing_is_saved(qtbot, demo, monk
         dialog.dob.known_box.setChecked(True)
         dialog.dob.edit.setDate(to_qdate(add_months(start, -12 * 15)))
 
-    seen = accept_on_exec(monkeypatch, too_young)
+    seen = accept_on_exec(monkeypatch, ApprenticeDialog, too_young)
     page.new_apprentice()
     dialog = seen[0]
     assert dialog.field_error("uln") == ""
@@ -154,7 +131,7 @@ def test_a_bad_uln_is_marked_at_its_field_and_nothing_is_saved(qtbot, demo, monk
         too_young(dialog)
         dialog.dob.known_box.setChecked(False)
 
-    accept_on_exec(monkeypatch, not_yet_known)
+    accept_on_exec(monkeypatch, ApprenticeDialog, not_yet_known)
     page.new_apprentice()
     chosen = page.selected_row()
     assert chosen is not None and (chosen.name, chosen.uln) == ("Priya Shah", None)
@@ -169,7 +146,7 @@ def test_a_duplicate_uln_names_who_has_it(qtbot, demo, monkeypatch):
         priya(dialog)
         dialog.uln_edit.setText(grace.uln or "")
 
-    seen = accept_on_exec(monkeypatch, duplicate)
+    seen = accept_on_exec(monkeypatch, ApprenticeDialog, duplicate)
     page.new_apprentice()
     assert seen[0].field_error("uln") == f"ULN {grace.uln} already belongs to Grace Adeyemi."
     assert page.model.rowCount() == 8
@@ -180,7 +157,7 @@ def test_a_role_that_may_not_enrol_has_no_button(qtbot, demo, monkeypatch, usern
     page = page_for(qtbot, demo, username)
     assert page.model.rowCount() == 8  # the list itself is there
     assert not page.new_button.isVisibleTo(page)
-    seen = accept_on_exec(monkeypatch, priya)
+    seen = accept_on_exec(monkeypatch, ApprenticeDialog, priya)
     page.new_apprentice()  # as Ctrl+N would
     assert seen == []
 
@@ -204,7 +181,7 @@ def test_ctrl_f_finds_and_ctrl_n_enrols(qtbot, demo, monkeypatch):
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.search_edit.hasFocus()
 
-    seen = accept_on_exec(monkeypatch, priya)
+    seen = accept_on_exec(monkeypatch, ApprenticeDialog, priya)
     qtbot.keyClick(page.search_edit, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert len(seen) == 1
     chosen = page.selected_row()

@@ -6,20 +6,18 @@ shown in the form; roles see only what they may do."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FAST, apprentice_id, sign_in
+from conftest import apprentice_id, queue_dialogs, sign_in
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
 
-from assessor_app.services import catalogue, passwords
+from assessor_app.services import catalogue
 from assessor_app.services.apprentices import choose_units
 from assessor_app.services.evidence import EvidenceInput, record_evidence, update_evidence
 from assessor_app.services.evidence_queries import evidence_book
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs.evidence_dialog import (
     COVERAGE_ROLE,
     AssessDialog,
@@ -36,28 +34,14 @@ E = EvidenceTableModel
 U = UnitSignOffModel
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks(monkeypatch):
-    workers.use_pool(workers.InlinePool())
-    # Signing in would otherwise re-hash the demo's quick passwords at full strength.
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture
 def dialogs(monkeypatch):
     """Dialogs the tab opens are handed, in turn, to the functions queued here,
     which fill them in as a person would; the dialog's own result is returned."""
-    queue: list[Callable[[QDialog], None]] = []
-
-    def run(dialog: QDialog) -> bool:
-        assert queue, f"an unexpected {type(dialog).__name__} was opened"
-        queue.pop(0)(dialog)
-        return dialog.result() == QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(evidence_tab, "run_dialog", run)
-    return queue
+    return queue_dialogs(monkeypatch, evidence_tab)
 
 
 def open_tab(qtbot, db, actor, name):
@@ -252,7 +236,7 @@ def test_assessor_accepts_signs_off_and_revokes_with_a_reason(qtbot, demo, dialo
     def accept(dialog):
         assert isinstance(dialog, AssessDialog)
         dialog.text_edit.setPlainText("Clear, well-observed practice.")
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     dialogs.append(accept)
     qtbot.mouseClick(tab.assess_button, Qt.MouseButton.LeftButton)
@@ -264,11 +248,11 @@ def test_assessor_accepts_signs_off_and_revokes_with_a_reason(qtbot, demo, dialo
     # A1 has no criteria in the demo catalogue: the sign-off needs a judgement.
     def judge(dialog):
         assert isinstance(dialog, NoteDialog)
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert "record your judgement" in dialog.marks.message("judgement")
         assert dialog.result() != QDialog.DialogCode.Accepted
         dialog.text_edit.setPlainText("The observation shows A1 in full.")
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     assert tab.select_unit("A1")
     assert tab.sign_off_button.isEnabled() and not tab.revoke_button.isEnabled()
@@ -278,10 +262,10 @@ def test_assessor_accepts_signs_off_and_revokes_with_a_reason(qtbot, demo, dialo
     assert "1 of 17 units signed off" in tab.summary_label.text()
 
     def revoke(dialog):
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert dialog.marks.message("reason") == "Reason is required."
         dialog.text_edit.setPlainText("Signed off against the wrong apprentice's record.")
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     assert tab.select_unit("A1")
     assert tab.revoke_button.isEnabled()
@@ -488,7 +472,7 @@ def test_an_assessor_returns_accepted_evidence_so_it_can_be_corrected(qtbot, dem
     tab = open_tab(qtbot, demo, assessor, "Harvey Singh")
     waiting = next(e for e in tab.model.rows() if e.status == "submitted")
     tab.select_evidence(waiting.id)
-    dialogs.append(lambda dialog: qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton))
+    dialogs.append(lambda dialog: qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton))
     tab.assess_selected()
     assert tab.select_evidence(waiting.id)
     assert not tab.edit_button.isEnabled()
@@ -496,10 +480,10 @@ def test_an_assessor_returns_accepted_evidence_so_it_can_be_corrected(qtbot, dem
     assert tab.return_button.isEnabled()
 
     def give_reason(dialog):
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         assert dialog.marks.message("reason") == "Reason is required."
         dialog.text_edit.setPlainText("The date is a day out.")
-        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
     dialogs.append(give_reason)
     qtbot.mouseClick(tab.return_button, Qt.MouseButton.LeftButton)

@@ -6,26 +6,22 @@ an assessor has made."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from conftest import FAST, apprentice_id, sign_in
+from conftest import click, open_in_window, open_record_tab, queue_dialogs, sign_in
 
 from assessor_app.domain.dates import format_date
-from assessor_app.services import passwords
 from assessor_app.services.apprentice_queries import apprentice_history
 from assessor_app.services.evidence import revoke_sign_off
 from assessor_app.services.evidence_queries import evidence_book
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs.iqa_dialog import SampleDialog
-from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.models.evidence_table_model import EvidenceTableModel, UnitSignOffModel
 from assessor_app.ui.models.history_table_model import HistoryTableModel
 from assessor_app.ui.pages import evidence_tab
 from assessor_app.ui.pages.evidence_tab import EvidenceTab
 from assessor_app.ui.pages.record_tab import to_qdate
-from assessor_app.ui.qt import QDialog, QSettings, Qt
+from assessor_app.ui.qt import QDialog, Qt
 
 E = EvidenceTableModel
 U = UnitSignOffModel
@@ -33,34 +29,17 @@ TODAY = date.today()  # the demo's dates are relative to today
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks(monkeypatch):
-    workers.use_pool(workers.InlinePool())
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture
 def dialogs(monkeypatch):
     """Dialogs the tab opens are handed, in turn, to the functions queued here."""
-    queue: list[Callable[[QDialog], None]] = []
-
-    def run(dialog: QDialog) -> bool:
-        assert queue, f"an unexpected {type(dialog).__name__} was opened"
-        queue.pop(0)(dialog)
-        return dialog.result() == QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(evidence_tab, "run_dialog", run)
-    return queue
+    return queue_dialogs(monkeypatch, evidence_tab)
 
 
 def open_tab(qtbot, db, username, name="Grace Adeyemi"):
-    actor = sign_in(db, username)
-    tab = EvidenceTab(db, actor, apprentice_id(db, actor, name), today=TODAY)
-    qtbot.addWidget(tab)
-    assert tab.loaded
-    return tab
+    return open_record_tab(qtbot, EvidenceTab, db, username, name, today=TODAY)
 
 
 def evidence_cell(tab, evidence_id, column, role=Qt.ItemDataRole.DisplayRole):
@@ -71,10 +50,6 @@ def evidence_cell(tab, evidence_id, column, role=Qt.ItemDataRole.DisplayRole):
 def unit_cell(tab, ref, column, role=Qt.ItemDataRole.DisplayRole):
     row = next(i for i, u in enumerate(tab.unit_model.rows()) if u.ref == ref)
     return tab.unit_model.data(tab.unit_model.index(row, column), role)
-
-
-def click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def history_lines(db, actor, apprentice):
@@ -209,8 +184,8 @@ def test_a_refusal_is_shown_in_the_dialog_and_what_was_typed_stays(qtbot, demo, 
         # Meanwhile the assessor withdraws the sign-off.
         revoke_sign_off(demo, assessor, tab.apprentice_id, "B4", "Wrong unit signed.")
         click(qtbot, dialog.save_button)
-        assert dialog.error_label.isVisibleTo(dialog)
-        assert dialog.error_label.text() == "Unit B4 has not been assessed (signed off)."
+        assert dialog.message.isVisibleTo(dialog)
+        assert dialog.message.text() == "Unit B4 has not been assessed (signed off)."
         assert dialog.comments_edit.toPlainText() == "Sound."
         assert dialog.agreed_radio.isChecked()
         assert dialog.result() != QDialog.DialogCode.Accepted
@@ -240,13 +215,7 @@ def test_only_quality_assurers_are_offered_sampling(qtbot, demo, username, sampl
 
 
 def test_a_quality_assurer_reaches_the_evidence_tab_from_the_window(qtbot, demo, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    iqa = sign_in(demo, "iqa")
-    window = MainWindow(demo, settings, actor=iqa)
-    qtbot.addWidget(window)
-    page = window.apprentices.open_apprentice(apprentice_id(demo, iqa, "Grace Adeyemi"))
-    assert page is not None
-    titles = [page.tabs.tabText(i).replace("&", "") for i in range(page.tabs.count())]
+    _window, page, titles = open_in_window(qtbot, demo, "iqa", tmp_path)
     index = titles.index("Evidence")
     assert page.tabs.isTabVisible(index) and page.tabs.isTabEnabled(index)
     tab = page.evidence_tab

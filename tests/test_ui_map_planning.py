@@ -9,11 +9,10 @@ import shutil
 from datetime import date
 
 import pytest
-from conftest import apprentice_input
+from conftest import FAST, apprentice_input, open_record_tab
 
 from assessor_app.paths import AppPaths
 from assessor_app.services import passwords, retention, users
-from assessor_app.services.apprentice_queries import list_apprentices
 from assessor_app.services.apprentices import enrol_apprentice
 from assessor_app.services.demo import ACCOUNTS, build_demo
 from assessor_app.services.errors import StaleEdit
@@ -22,23 +21,16 @@ from assessor_app.services.progress_queries import apprentice_progress
 from assessor_app.services.roles import Actor, Role
 from assessor_app.services.unit_plans import plan_unit
 from assessor_app.startup import open_app_database
-from assessor_app.ui import workers
 from assessor_app.ui.models.unit_map_model import UnitMapModel
 from assessor_app.ui.pages.map_tab import MapTab
 from assessor_app.ui.qt import Qt
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 ACCOUNT = {account.username: account for account in ACCOUNTS}
 TODAY = date.today()  # the demo's dates are relative to today
 UNIT = "A3"  # Grace's A3 is planned in one placement, with no evidence yet
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks(monkeypatch):
-    workers.use_pool(workers.InlinePool())
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture(scope="module")
@@ -66,12 +58,7 @@ def sign_in(db, username):
 
 
 def make(qtbot, db, username):
-    actor = sign_in(db, username)
-    grace = next(r.id for r in list_apprentices(db, actor) if r.name == "Grace Adeyemi")
-    tab = MapTab(db, actor, grace, today=TODAY)
-    qtbot.addWidget(tab)
-    assert tab.loaded
-    return tab
+    return open_record_tab(qtbot, MapTab, db, username, today=TODAY)
 
 
 def saved_plan(tab, ref=UNIT):

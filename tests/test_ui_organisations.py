@@ -4,6 +4,7 @@ each organisation's settings, and creating and editing with inline validation.""
 from __future__ import annotations
 
 import pytest
+from conftest import accept_on_exec
 
 from assessor_app.services.host_queries import organisation_rows
 from assessor_app.services.organisations import (
@@ -12,20 +13,15 @@ from assessor_app.services.organisations import (
     update_organisation,
 )
 from assessor_app.services.roles import Actor, Role
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs.organisation_dialog import OrganisationDialog, SettingDialog
 from assessor_app.ui.pages.organisations_page import OrganisationsPage
-from assessor_app.ui.qt import QApplication, QDialog, QShowEvent
+from assessor_app.ui.qt import QApplication, QShowEvent
 
 COORDINATOR = Actor(None, "coord", Role.COORDINATOR)
 VIEWER = Actor(None, "viewer", Role.VIEWER)
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture
@@ -33,19 +29,6 @@ def page(qtbot, db, world):
     shown = OrganisationsPage(db, COORDINATOR)
     qtbot.addWidget(shown)
     return shown
-
-
-def accept_on_exec(monkeypatch, dialog_class, prepare):
-    seen = []
-
-    def fake_exec(self):
-        seen.append(self)
-        prepare(self)
-        self.save()
-        return QDialog.DialogCode.Accepted if self.result() else QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(dialog_class, "exec", fake_exec)
-    return seen
 
 
 def cells(page, row):

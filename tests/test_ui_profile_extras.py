@@ -8,44 +8,28 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import apprentice_id, sign_in
+from conftest import click, open_record_tab, sign_in
 
 from assessor_app.domain.dates import format_date
-from assessor_app.services import apprentices, passwords
+from assessor_app.services import apprentices
 from assessor_app.services.apprentice_form_queries import FunctionalSkillLine, functional_skills
 from assessor_app.services.apprentice_record_queries import apprentice_profile
 from assessor_app.services.unit_plans import record_functional_skill
-from assessor_app.ui import workers
 from assessor_app.ui.pages.profile_tab import ProfileTab
 from assessor_app.ui.pages.record_tab import to_qdate
 from assessor_app.ui.qt import Qt
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 TODAY = date.today()
 AMIRA = "Amira Hussain"  # completed, with an outcome and English and maths at Level 2
 GRACE = "Grace Adeyemi"  # active, with no outcome and no English or maths yet
 AMIRA_OUTCOME = "Healthcare assistant, Royal Shire Hospitals NHS Trust"
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks(monkeypatch):
-    workers.use_pool(workers.InlinePool())
-    # Signing in would otherwise re-hash the demo's quick passwords at full strength.
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 def make(qtbot, db, username, name):
-    actor = sign_in(db, username)
-    tab = ProfileTab(db, actor, apprentice_id(db, actor, name), today=TODAY)
-    qtbot.addWidget(tab)
-    assert tab.loaded
-    return tab
-
-
-def click(qtbot, button):
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    return open_record_tab(qtbot, ProfileTab, db, username, name, today=TODAY)
 
 
 # Employment outcome

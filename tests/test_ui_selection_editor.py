@@ -19,7 +19,6 @@ from assessor_app.services.evidence import (
 )
 from assessor_app.services.placements import PlacementInput, schedule_placement
 from assessor_app.services.roles import Actor, Role
-from assessor_app.ui import workers
 from assessor_app.ui.models.unit_choice_model import UnitChoiceModel
 from assessor_app.ui.qt import Qt
 from assessor_app.ui.widgets.selection_editor import SelectionEditor
@@ -31,11 +30,7 @@ VALID = ["B1", "B2", "B4", "B5", "B8", "B9", "C12", "C13"]
 DRAFT = ["B1", "B2", "B4", "B8", "B9", "C12", "C13"]  # group B has 12 of 14 credits
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture

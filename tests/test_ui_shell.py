@@ -3,17 +3,14 @@ opening another database (and the demo), changing one's own password."""
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from assessor_app.paths import AppPaths
-from assessor_app.services import app_settings, passwords, users
+from assessor_app.services import app_settings, users
 from assessor_app.services.roles import Role
 from assessor_app.startup import open_app_database
 from assessor_app.ui import app as app_module
 from assessor_app.ui import main_window as main_window_module
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs import sign_in as sign_in_module
 from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog, check_target
 from assessor_app.ui.dialogs.password_dialog import ChangePasswordDialog
@@ -22,17 +19,10 @@ from assessor_app.ui.lock import LockCover
 from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.qt import QApplication, QLineEdit, QMessageBox, QSettings
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 GOOD = "kettle on at half past"
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_inline(monkeypatch):
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture
@@ -269,8 +259,8 @@ def test_open_database_checks_what_was_typed(qtbot, tmp_path):
     dialog = OpenDatabaseDialog("here")
     qtbot.addWidget(dialog)
     dialog.location_edit.setText(str(folder))
-    dialog.ok_button.click()
-    assert "is a folder" in dialog.field_message("location")
+    dialog.save_button.click()
+    assert "is a folder" in dialog.field_error("location")
     assert dialog.result() != 1
 
 
@@ -281,7 +271,7 @@ def test_choosing_a_database_in_the_menu_hands_it_to_the_application(
 
     def fill(dialog):
         dialog.location_edit.setText(target)
-        dialog.ok_button.click()
+        dialog.save_button.click()
         return dialog.result() == 1
 
     monkeypatch.setattr(main_window_module, "run_dialog", fill)
@@ -401,10 +391,10 @@ def test_change_my_password_marks_a_wrong_current_password(qtbot, db, people):
     dialog.current_edit.setText("not it")
     dialog.new_edit.setText("a whole new phrase")
     dialog.repeat_edit.setText("a whole new phrase")
-    dialog.ok_button.click()
-    assert "current password is not right" in dialog.field_message("current")
+    dialog.save_button.click()
+    assert "current password is not right" in dialog.field_error("current")
     dialog.current_edit.setText(GOOD)
-    dialog.ok_button.click()
+    dialog.save_button.click()
     assert dialog.result() == 1
     assert users.sign_in(db, "jsmith", "a whole new phrase").role is Role.ADMIN
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import FAST
 from pypdf import PdfReader
 
 from assessor_app.paths import AppPaths
@@ -19,7 +20,6 @@ from assessor_app.services.report_queries import cohort_details
 from assessor_app.services.roles import Actor, Role
 from assessor_app.startup import open_app_database
 from assessor_app.ui import app as app_module
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs import sign_in as sign_in_module
 from assessor_app.ui.dialogs.print_preview import PrintPreviewDialog
 from assessor_app.ui.dialogs.sign_in import FirstAdminDialog, SignInDialog, ask_for_actor
@@ -27,21 +27,11 @@ from assessor_app.ui.main_window import MainWindow
 from assessor_app.ui.pages.reports_page import ReportKind, ReportsPage
 from assessor_app.ui.qt import QApplication, QDialog, QFileDialog, QMessageBox, QSettings, Qt
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 GOOD_PASSWORD = "kettle on at half past"
 ACCOUNT = {account.username: account for account in ACCOUNTS}
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-
-
-@pytest.fixture(autouse=True)
-def _inline_tasks():
-    workers.use_pool(workers.InlinePool())
-    yield
-    workers.use_pool(None)
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import apprentice_id, sign_in
+from conftest import accept_on_exec, apprentice_id, sign_in
 from sqlalchemy import func, select
 
 from assessor_app.domain.progress import UnitStatus
 from assessor_app.reports.subject_access import export_apprentice
-from assessor_app.services import passwords
 from assessor_app.services.apprentice_record_queries import apprentice_profile
 from assessor_app.services.evidence import EvidenceInput, open_attachment, record_evidence
 from assessor_app.services.evidence_queries import evidence_book
@@ -27,38 +26,18 @@ from assessor_app.services.progress_queries import apprentice_progress
 from assessor_app.services.roles import Actor, Role
 from assessor_app.store import models
 from assessor_app.store.database import Database
-from assessor_app.ui import workers
 from assessor_app.ui.dialogs import transfer_dialog
 from assessor_app.ui.dialogs.transfer_dialog import TransferDialog
 from assessor_app.ui.pages.apprentices_page import ApprenticesPage
-from assessor_app.ui.qt import QDialog, QMessageBox, Qt
+from assessor_app.ui.qt import Qt
 
-FAST = passwords.ScryptParams(log2_n=10, r=8, p=1)
 # The receiving installation's administrator (a fresh database has no demo accounts).
 ADMIN = Actor(None, "admin", Role.ADMIN)
 NOTES = "Reflective account: supporting Mr D. with his evening routine. café ✓\n".encode()
 PROVIDER = "Shire Adult Community Education Service"  # Daniel's provider in the demo
 
 
-@pytest.fixture(autouse=True)
-def _inline_tasks(monkeypatch):
-    workers.use_pool(workers.InlinePool())
-    monkeypatch.setattr(passwords, "CURRENT", FAST)
-    yield
-    workers.use_pool(None)
-
-
-@pytest.fixture
-def boxes(monkeypatch):
-    """Message boxes shown, as (kind, title, text), instead of waiting for a click."""
-    shown: list[tuple[str, str, str]] = []
-    for kind in ("information", "warning", "critical"):
-        monkeypatch.setattr(
-            QMessageBox,
-            kind,
-            lambda _parent, title, text, kind=kind: shown.append((kind, title, text)),
-        )
-    return shown
+pytestmark = pytest.mark.usefixtures("inline_tasks")
 
 
 @pytest.fixture
@@ -101,20 +80,6 @@ def choose_package(monkeypatch, answer: Path | None) -> list[object]:
 
     monkeypatch.setattr(transfer_dialog, "ask_transfer_package", ask)
     return asked
-
-
-def import_on_exec(monkeypatch, fill: Callable[[TransferDialog], None]) -> list[TransferDialog]:
-    """When the dialog opens, fill it in as a person would and press Import."""
-    seen: list[TransferDialog] = []
-
-    def fake_exec(self):
-        seen.append(self)
-        fill(self)
-        self.save()
-        return QDialog.DialogCode.Accepted if self.result() else QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(TransferDialog, "exec", fake_exec)
-    return seen
 
 
 def leave_as_offered(_dialog: TransferDialog) -> None:
@@ -171,7 +136,7 @@ def test_a_transfer_arrives_with_its_evidence_and_is_chosen_in_the_list(
     page = page_for(qtbot, db, ADMIN)
     assert page.model.rowCount() == 0
     asked = choose_package(monkeypatch, package)
-    seen = import_on_exec(monkeypatch, leave_as_offered)
+    seen = accept_on_exec(monkeypatch, TransferDialog, leave_as_offered)
 
     qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
 
@@ -239,7 +204,7 @@ def test_a_package_that_cannot_be_used_is_explained_naming_it(
     page = page_for(qtbot, db, ADMIN)
     before = counts(db)
     choose_package(monkeypatch, unusable)
-    seen = import_on_exec(monkeypatch, leave_as_offered)
+    seen = accept_on_exec(monkeypatch, TransferDialog, leave_as_offered)
 
     page.import_button.click()
 
@@ -254,6 +219,29 @@ def test_a_package_that_cannot_be_used_is_explained_naming_it(
     assert page.import_button.isEnabled()  # ready to try another file
 
 
+def test_a_package_the_system_cannot_read_says_so_and_what_to_do(
+    qtbot, db, world, boxes, monkeypatch, tmp_path
+):
+    locked = tmp_path / "locked.zip"
+
+    def cannot_read(_db, _actor, package):
+        raise PermissionError(13, "Permission denied", str(package))
+
+    monkeypatch.setattr(transfer_dialog, "prepare_transfer", cannot_read)
+    page = page_for(qtbot, db, ADMIN)
+    choose_package(monkeypatch, locked)
+
+    page.import_button.click()
+
+    [(kind, title, text)] = boxes
+    assert (kind, title) == ("warning", "Transfer not imported")
+    assert text == (
+        f"Nothing was imported from locked.zip.\n\n{locked} could not be read: Permission "
+        "denied. Copy it somewhere else and try again."
+    )
+    assert page.import_button.isEnabled()  # ready to try another file
+
+
 def test_a_problem_found_part_way_through_leaves_nothing_behind(
     qtbot, demo, package, db, world, boxes, monkeypatch, tmp_path
 ):
@@ -265,7 +253,7 @@ def test_a_problem_found_part_way_through_leaves_nothing_behind(
     page = page_for(qtbot, db, ADMIN)
     before = counts(db)
     choose_package(monkeypatch, halfway)
-    seen = import_on_exec(monkeypatch, leave_as_offered)
+    seen = accept_on_exec(monkeypatch, TransferDialog, leave_as_offered)
 
     page.import_button.click()
 
@@ -298,7 +286,7 @@ def test_an_apprentice_already_here_is_refused_and_a_cohort_must_be_chosen(
         messages.append(dialog.field_error("cohort_id"))
         dialog.cohort_combo.setCurrentIndex(1)
 
-    seen = import_on_exec(monkeypatch, press_import_then_choose)
+    seen = accept_on_exec(monkeypatch, TransferDialog, press_import_then_choose)
 
     page.import_button.click()
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from assessor_app.domain.rag import Rag
 from assessor_app.services.app_settings import get_settings
-from assessor_app.services.progress_queries import apprentice_progress
+from assessor_app.services.progress_queries import progress_summaries
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
 from assessor_app.store.models import Apprentice, Cohort, Evidence, Placement, Setting
@@ -137,12 +137,16 @@ def dashboard(db: Database, actor: Actor, *, today: date | None = None) -> Dashb
     risky: Counter[int] = Counter()
     at_risk: list[RiskLine] = []
     cohort_id_of = {a_id: c_id for a_id, _, c_id, _ in people}
+    # Credits and RAG depend on sign-offs, not evidence: read for all at once.
+    summaries = progress_summaries(db, actor, learning, today=today)
     for apprentice_id in learning:
-        result = apprentice_progress(db, actor, apprentice_id, today=today)
+        result = summaries.get(apprentice_id)
+        if result is None:  # removed while the dashboard was being read
+            continue
         cohort_id = cohort_id_of[apprentice_id]
-        got = result.progress.achieved.total
+        got = result.credits_achieved
         achieved[cohort_id] += got
-        target[cohort_id] += got + result.progress.credits_needed
+        target[cohort_id] += got + result.credits_needed
         if result.rag.colour is not Rag.GREEN:
             risky[cohort_id] += 1
             at_risk.append(
@@ -155,9 +159,12 @@ def dashboard(db: Database, actor: Actor, *, today: date | None = None) -> Dashb
                 )
             )
     at_risk.sort(key=lambda r: (r.colour is not Rag.RED, r.name.casefold()))
+    statuses: dict[int, Counter[str]] = {cohort_id: Counter() for cohort_id, _ in cohorts}
+    for _, _, cohort_id, status in people:
+        statuses[cohort_id][status] += 1
     tiles = []
     for cohort_id, name in cohorts:
-        counts = Counter(status for _, _, c_id, status in people if c_id == cohort_id)
+        counts = statuses[cohort_id]
         tiles.append(
             CohortTile(
                 cohort_id,

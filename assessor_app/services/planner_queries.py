@@ -1,6 +1,6 @@
 """Read-only lists for the Cohorts page: each cohort with the values its form edits,
-the organisations a cohort can name as employer or training provider, and one
-placement with the values its form edits."""
+the organisations a cohort can name as employer or training provider, one
+placement with the values its form edits, and the cohort's unit template."""
 
 from __future__ import annotations
 
@@ -11,18 +11,22 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from assessor_app.domain.rotation import periods
 from assessor_app.services.errors import NotFound
+from assessor_app.services.evidence import units_in_scope
 from assessor_app.services.placements import outcome_recorded
 from assessor_app.services.roles import Actor, Permission
 from assessor_app.store.database import Database
 from assessor_app.store.models import (
     Apprentice,
     Cohort,
+    CohortUnitPlan,
     Evidence,
     Organisation,
     Placement,
     Setting,
     Unit,
+    UnitGroup,
     UnitPlan,
 )
 
@@ -185,3 +189,132 @@ def placement_details(db: Database, actor: Actor, placement_id: int) -> Placemen
             planned_units=tuple(planned),
             version=p.version,
         )
+
+
+@dataclass(frozen=True)
+class TemplatePeriod:
+    number: int  # 1 for the first
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class TemplateUnit:
+    ref: str
+    title: str
+    group: str  # the group's name
+    mandatory: bool
+    credits: int | None  # None while the unit has no credit value
+    period: int | None  # the template's placement period; None: not in the template
+    order: int  # catalogue order, for sorting
+
+
+@dataclass(frozen=True)
+class CohortTemplate:
+    cohort_id: int
+    cohort: str
+    qualification: str
+    periods: tuple[TemplatePeriod, ...]  # the cohort's placement pattern
+    units: tuple[TemplateUnit, ...]  # every unit of the qualification, in catalogue order
+
+
+@dataclass(frozen=True)
+class TemplateReach:
+    """What applying the template would do now."""
+
+    plans: int  # unit plans it would make
+    apprentices: int  # how many apprentices they are for
+
+
+def cohort_template(db: Database, actor: Actor, cohort_id: int) -> CohortTemplate:
+    """The cohort's unit template: each unit of its qualification with the placement
+    period (if any) in which the cohort usually evidences it, and the periods."""
+    actor.require(Permission.VIEW_RECORDS)
+    with db.reading() as session:
+        cohort = session.scalars(
+            select(Cohort).where(Cohort.id == cohort_id).options(selectinload(Cohort.qualification))
+        ).first()
+        if cohort is None:
+            raise NotFound("That cohort no longer exists; it may have been removed.")
+        chosen = dict(
+            session.execute(
+                select(CohortUnitPlan.unit_id, CohortUnitPlan.period).where(
+                    CohortUnitPlan.cohort_id == cohort_id
+                )
+            ).all()
+        )
+        units = session.scalars(
+            select(Unit)
+            .join(UnitGroup, UnitGroup.id == Unit.group_id)
+            .where(Unit.qualification_id == cohort.qualification_id)
+            .options(selectinload(Unit.group))
+            .order_by(UnitGroup.position, Unit.position, Unit.id)
+        ).all()
+        spans = periods(cohort.start_date, cohort.placement_count, cohort.placement_months)
+        return CohortTemplate(
+            cohort_id=cohort.id,
+            cohort=cohort.name,
+            qualification=cohort.qualification.title,
+            periods=tuple(
+                TemplatePeriod(number, start, end)
+                for number, (start, end) in enumerate(spans, start=1)
+            ),
+            units=tuple(
+                TemplateUnit(
+                    ref=u.ref,
+                    title=u.title,
+                    group=u.group.name,
+                    mandatory=u.group.mandatory,
+                    credits=u.credits,
+                    period=chosen.get(u.id),
+                    order=order,
+                )
+                for order, u in enumerate(units)
+            ),
+        )
+
+
+def cohort_template_reach(db: Database, actor: Actor, cohort_id: int) -> TemplateReach:
+    """How many unit plans applying the template would make, and for how many
+    apprentices: the same choices unit_plans.apply_cohort_template makes, so the
+    question asked before applying tells the truth."""
+    actor.require(Permission.VIEW_RECORDS)
+    with db.reading() as session:
+        if session.get(Cohort, cohort_id) is None:
+            raise NotFound("That cohort no longer exists; it may have been removed.")
+        template = dict(
+            session.execute(
+                select(CohortUnitPlan.unit_id, CohortUnitPlan.period).where(
+                    CohortUnitPlan.cohort_id == cohort_id
+                )
+            ).all()
+        )
+        if not template:
+            return TemplateReach(0, 0)
+        plans = people = 0
+        for apprentice in session.scalars(
+            select(Apprentice).where(Apprentice.cohort_id == cohort_id)
+        ):
+            if apprentice.processing_restricted or apprentice.erased_on is not None:
+                continue  # applying leaves their record alone
+            placements = int(
+                session.scalar(
+                    select(func.count(Placement.id)).where(Placement.apprentice_id == apprentice.id)
+                )
+                or 0
+            )
+            planned = set(
+                session.scalars(
+                    select(UnitPlan.unit_id).where(UnitPlan.apprentice_id == apprentice.id)
+                )
+            )
+            theirs = sum(
+                1
+                for unit in units_in_scope(session, apprentice).values()
+                if unit.id in template
+                and unit.id not in planned
+                and template[unit.id] <= placements
+            )
+            plans += theirs
+            people += bool(theirs)
+        return TemplateReach(plans, people)

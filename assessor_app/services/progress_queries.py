@@ -279,6 +279,7 @@ class ProgressSummary:
     percent_complete: int
     complete: bool
     rag: RagStatus
+    credits_needed: int  # to reach the qualification's total minimum; never below 0
 
 
 def progress_summaries(
@@ -299,6 +300,7 @@ def progress_summaries(
             percent_complete=result.percent_complete,
             complete=result.complete,
             rag=rag,
+            credits_needed=result.credits_needed,
         )
     return summaries
 

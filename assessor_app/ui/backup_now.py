@@ -17,21 +17,14 @@ import platformdirs
 
 from assessor_app.domain.wording import plural
 from assessor_app.services.backups import export_backup
-from assessor_app.services.errors import ServiceError
-from assessor_app.services.roles import Permission, PermissionDenied
-from assessor_app.ui.qt import (
-    QAction,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QObject,
-    QProgressBar,
-    QWidget,
-    tr,
+from assessor_app.services.roles import Permission
+from assessor_app.ui.qt import QAction, QMainWindow, QMessageBox, QObject, QWidget, tr
+from assessor_app.ui.widgets.file_task import (
+    BusyIndicator,
+    ask_zip_path,
+    run_file_task,
+    size_text,
 )
-from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
     from assessor_app.services.roles import Actor
@@ -47,17 +40,9 @@ def default_backup_path(today: date | None = None) -> Path:
     return folder / f"assessor-backup-{(today or date.today()).isoformat()}.zip"
 
 
-def ask_backup_path(parent: QWidget, suggested: Path) -> Path | None:
+def ask_backup_path(parent: QWidget | None, suggested: Path) -> Path | None:
     """Where to save the backup, or None if the person cancels; tests replace this."""
-    dialog = QFileDialog(parent, tr("Back up now"), str(suggested), tr("Portable backups (*.zip)"))
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setDefaultSuffix("zip")  # and the dialog asks before replacing that file
-    chosen = dialog.selectedFiles() if dialog.exec() else []
-    dialog.deleteLater()
-    if not chosen or not chosen[0]:
-        return None
-    out = Path(chosen[0])
-    return out if out.suffix.lower() == ".zip" else out.with_name(f"{out.name}.zip")
+    return ask_zip_path(parent, tr("Back up now"), suggested, tr("Portable backups (*.zip)"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +64,6 @@ def write_backup(db: Database, actor: Actor, out: Path) -> BackupMade:
     )
 
 
-def size_text(size: int) -> str:
-    """'3.4 MB', '12 KB': as file managers show sizes."""
-    if size >= 1024 * 1024:
-        return tr("{n:.1f} MB").format(n=size / (1024 * 1024))
-    return tr("{n} KB").format(n=max(1, round(size / 1024)))
-
-
 class BackUpNow(QObject):
     """The menu action, with a working indicator in the window's status bar."""
 
@@ -100,18 +78,8 @@ class BackUpNow(QObject):
             tr("Save every record and evidence file in one .zip, to keep somewhere safe")
         )
         self.action.triggered.connect(self.start)
-        self.busy = QWidget()
-        self.busy.setObjectName("backupBusy")
-        row = QHBoxLayout(self.busy)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.busy_label = QLabel(tr("Backing up…"))
-        bar = QProgressBar()
-        bar.setRange(0, 0)  # no measure of progress: it moves while the work runs
-        bar.setTextVisible(False)
-        bar.setMaximumWidth(100)
-        row.addWidget(self.busy_label)
-        row.addWidget(bar)
-        self.busy.hide()
+        self.busy = BusyIndicator("backupBusy", tr("Backing up…"))
+        self.busy_label = self.busy.label
         # Beside the signed-in name; the status bar's own messages replace it, and
         # there are none while a backup runs.
         window.statusBar().addWidget(self.busy)
@@ -131,23 +99,22 @@ class BackUpNow(QObject):
         if out is None:
             return
         db = self._db
-        self._set_running(True, out)
-        run_task(
+        self.busy.set_text(tr("Backing up to {path}…").format(path=out.name))
+        run_file_task(
+            self,
+            out,
             lambda: write_backup(db, actor, out),
             self._done,
-            lambda exc: self._failed(exc, out),
-            owner=self,
+            self._failed,
+            running=self._set_running,
         )
 
-    def _set_running(self, running: bool, out: Path | None = None) -> None:
+    def _set_running(self, running: bool) -> None:
         self.running = running
         self.action.setEnabled(not running)
-        if out is not None:
-            self.busy_label.setText(tr("Backing up to {path}…").format(path=out.name))
         self.busy.setVisible(running)
 
     def _done(self, made: BackupMade) -> None:
-        self._set_running(False)
         message = tr(
             "The backup was saved as\n{path}\n\n{size}: every record in the database "
             "({apprentices}) and {files}.\n\nKeep it somewhere safe, away from this PC: "
@@ -164,16 +131,7 @@ class BackUpNow(QObject):
         )
         QMessageBox.information(self._window, tr("Backup saved"), message)
 
-    def _failed(self, exc: Exception, out: Path) -> None:
-        self._set_running(False)
-        if isinstance(exc, ServiceError | PermissionDenied):
-            reason = str(exc)
-        elif isinstance(exc, OSError):
-            reason = tr("{path} could not be written: {reason}. Choose another folder.").format(
-                path=out, reason=exc.strerror or exc
-            )
-        else:
-            raise exc  # a programming error: the crash handler reports it
+    def _failed(self, reason: str) -> None:
         self._window.statusBar().showMessage(tr("The backup was not made."), 15000)
         QMessageBox.warning(
             self._window,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,6 @@ from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog
 from assessor_app.ui.dialogs.password_dialog import ChangePasswordDialog
 from assessor_app.ui.dialogs.settings_dialog import SettingsDialog
 from assessor_app.ui.lock import InactivityLock
-from assessor_app.ui.pages.apprentice_page import ApprenticePage
 from assessor_app.ui.pages.apprentices_page import ApprenticesPage
 from assessor_app.ui.pages.audit_page import AuditPage
 from assessor_app.ui.pages.catalogue_page import CataloguePage
@@ -48,17 +48,40 @@ from assessor_app.ui.qt import (
     qt_versions,
     tr,
 )
-from assessor_app.ui.widgets.selection_editor import SelectionEditor
+from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
     from assessor_app.services.roles import Actor
     from assessor_app.store.database import Database
+    from assessor_app.ui.pages.apprentice_page import ApprenticePage
 
 GEOMETRY_KEY = "main_window/geometry"
 PAGE_KEY = "main_window/page"
 SPLITTER_KEY = "main_window/splitter/{name}"
 HEADER_KEY = "main_window/table/{name}"
 DEFAULT_SIZE = (1280, 800)
+
+
+# Not imported at start-up: with its tabs, their dialogs and the report writers they
+# use (reportlab, openpyxl), the apprentice page is a third of a second of importing. A
+# worker imports it this long after the apprentice list has loaded.
+IMPORT_DELAY_MS = 1000
+_APPRENTICE_PAGE_MODULES = (
+    "assessor_app.ui.pages.apprentice_page",
+    "assessor_app.ui.widgets.selection_editor",
+)
+
+
+def _import_apprentice_page() -> None:
+    """Import the apprentice page ahead of the first one being opened. Safe off the
+    window's thread: these modules only define classes and constants (colours,
+    translated text) when imported, and make no widgets."""
+    for name in _APPRENTICE_PAGE_MODULES:
+        importlib.import_module(name)
+
+
+def _import_failed(exc: Exception) -> None:
+    raise exc  # a programming error: the crash handler reports it
 
 
 def database_location(db: Database) -> str:
@@ -94,6 +117,21 @@ class ApprenticesTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         self.list_page.open_requested.connect(self.open_apprentice)
+        self._page_imported = False
+        self.list_page.model.modelReset.connect(self._import_page_soon)
+
+    def _import_page_soon(self) -> None:
+        """Once the list has rows to open, import the apprentice page off the window's
+        thread, a moment later: not while the window is still laying out the pages
+        just read, which it would slow."""
+        if self._page_imported or not self.list_page.model.rowCount():
+            return
+        self._page_imported = True
+        QTimer.singleShot(
+            IMPORT_DELAY_MS,
+            self,
+            lambda: run_task(_import_apprentice_page, lambda _none: None, _import_failed),
+        )
 
     def set_actor(self, actor: Actor | None) -> None:
         """A new person starts at the list, never on the last person's apprentice."""
@@ -104,6 +142,10 @@ class ApprenticesTab(QWidget):
     def open_apprentice(self, apprentice_id: int, name: str = "") -> ApprenticePage | None:
         if self._actor is None:
             return None
+        # Already imported by now unless opened before the list had loaded.
+        from assessor_app.ui.pages.apprentice_page import ApprenticePage
+        from assessor_app.ui.widgets.selection_editor import SelectionEditor
+
         self._close_apprentice()
         self.apprentice_page = ApprenticePage(self._db, self._actor, apprentice_id, name)
         self.apprentice_page.add_tab(

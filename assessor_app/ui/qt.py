@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import PySide6
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QByteArray,
     QCoreApplication,
@@ -86,6 +87,8 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QTreeWidget,
@@ -131,6 +134,7 @@ def qt_versions() -> str:
 
 __all__ = [
     "AnyIndex",
+    "QAbstractItemModel",
     "QAbstractItemView",
     "QAbstractTableModel",
     "QAction",
@@ -196,6 +200,8 @@ __all__ = [
     "QSpinBox",
     "QSplitter",
     "QStackedWidget",
+    "QStyleOptionViewItem",
+    "QStyledItemDelegate",
     "QTabWidget",
     "QTableView",
     "QThreadPool",

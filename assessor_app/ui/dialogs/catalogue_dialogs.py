@@ -17,7 +17,7 @@ from assessor_app.domain.catalogue import (
 )
 from assessor_app.services import catalogue
 from assessor_app.services.catalogue_queries import load_qualification
-from assessor_app.services.errors import ServiceError
+from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.roles import PermissionDenied
 from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.models.column_table_model import Column
@@ -56,13 +56,12 @@ class UnitValueDialog(FormDialog):
     ) -> None:
         super().__init__(
             tr("Credit value of {ref}").format(ref=unit.ref),
-            tr(
+            parent,
+            intro=tr(
                 "{ref} {title}. Confirmed: from the awarding body's specification. "
                 "Indicative: borrowed from a similar unit, to confirm. Missing: the unit "
                 "cannot count until a value is entered."
             ).format(ref=unit.ref, title=unit.title),
-            tr("Save"),
-            parent,
         )
         self._db, self._actor, self._code, self._unit = db, actor, code, unit
         self.status_combo = QComboBox()
@@ -113,13 +112,12 @@ class RuleDialog(FormDialog):
     ) -> None:
         super().__init__(
             tr("Rules of combination"),
-            tr(
+            parent,
+            intro=tr(
                 "Choose a rule, then set its minimum and maximum credits (either may be "
                 "'no limit'; both removes the rule). Every apprentice's choice is checked "
                 "against the new limits at once."
             ),
-            tr("Save"),
-            parent,
         )
         self._db, self._actor, self._qual = db, actor, qual
         self.rule_combo = QComboBox()
@@ -181,8 +179,7 @@ class RuleDialog(FormDialog):
         db, actor, code = self._db, self._actor, self._qual.code
         renamed = choice.group is not None and name.strip() != self._qual.group(choice.group).name
         if renamed and not name.strip():
-            self.field_error("name", tr("Give the group a name."))
-            return
+            raise FieldError("name", tr("Give the group a name."))
 
         def save() -> None:
             catalogue.set_credit_rule(db, actor, code, choice.scope, low, high, group=choice.group)

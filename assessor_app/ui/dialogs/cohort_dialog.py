@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from assessor_app.services.cohorts import CohortInput, create_cohort, update_cohort
 from assessor_app.services.errors import FieldError
 from assessor_app.services.planner_queries import CohortFormChoices, CohortRow
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -20,7 +21,6 @@ from assessor_app.ui.qt import (
     QWidget,
     tr,
 )
-from assessor_app.ui.widgets.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from assessor_app.services.catalogue_queries import QualificationSummary

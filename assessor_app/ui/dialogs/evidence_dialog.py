@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from assessor_app.domain.dates import format_date, format_period
 from assessor_app.services.choice_lists import PlacementChoice
-from assessor_app.services.errors import FieldError, ServiceError
+from assessor_app.services.errors import ServiceError
 from assessor_app.services.evidence import (
     CONTEXTS,
     EDITABLE_STATUSES,
@@ -26,6 +26,7 @@ from assessor_app.services.evidence import (
 )
 from assessor_app.services.evidence_queries import CONTEXT_LABELS, EvidenceBook, EvidenceRow
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.models.evidence_table_model import samples_text, status_text
 from assessor_app.ui.pages.record_tab import (
     FieldMarks,
@@ -34,6 +35,7 @@ from assessor_app.ui.pages.record_tab import (
     message_label,
     show_message,
     to_qdate,
+    with_error_line,
 )
 from assessor_app.ui.qt import (
     QComboBox,
@@ -61,6 +63,7 @@ from assessor_app.ui.qt import (
     QWidget,
     tr,
 )
+from assessor_app.ui.widgets.file_task import size_text
 from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
@@ -76,26 +79,10 @@ def choose_files(parent: QWidget) -> list[Path]:
     return [Path(name) for name in names]
 
 
-def _field_with_error(widget: QWidget, error: QLabel) -> QWidget:
-    holder = QWidget()
-    column = QVBoxLayout(holder)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(widget)
-    column.addWidget(error)
-    return holder
-
-
 def _placement_text(p: PlacementChoice) -> str:
     return tr("{setting}, {host} ({period})").format(
         setting=p.setting, host=p.host, period=format_period(p.start, p.end)
     )
-
-
-def _size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return tr("{n:.1f} MB").format(n=size / (1024 * 1024))
-    return tr("{n} KB").format(n=max(1, round(size / 1024)))
 
 
 class EvidenceDialog(QDialog):
@@ -195,7 +182,7 @@ class EvidenceDialog(QDialog):
             (tr("Witness &name:"), "witness_name", self.witness_name_edit),
             (tr("Witness &role:"), "witness_role", self.witness_role_edit),
         ):
-            form.addRow(label, _field_with_error(widget, self.marks.add(field, widget)))
+            form.addRow(label, with_error_line(widget, self.marks.add(field, widget)))
         self._witness_rows = (self.witness_name_edit, self.witness_role_edit)
         self._form = form
 
@@ -380,7 +367,7 @@ class EvidenceDialog(QDialog):
             have.add(path)
             item = QListWidgetItem(
                 tr("{name} ({size}, new)").format(
-                    name=path.name, size=_size_text(path.stat().st_size)
+                    name=path.name, size=size_text(path.stat().st_size)
                 )
             )
             item.setData(PATH_ROLE, str(path))
@@ -454,7 +441,7 @@ class EvidenceDialog(QDialog):
             top.setExpanded(top.checkState(0) != Qt.CheckState.Unchecked)
         for attachment in evidence.attachments:
             item = QListWidgetItem(
-                tr("{name} ({size})").format(name=attachment.name, size=_size_text(attachment.size))
+                tr("{name} ({size})").format(name=attachment.name, size=size_text(attachment.size))
             )
             item.setToolTip(tr("Already attached; files are kept with the evidence"))
             self.files_list.addItem(item)
@@ -591,20 +578,16 @@ class EvidenceDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self._set_busy(False)
-        if not isinstance(exc, ServiceError | PermissionDenied):
-            raise exc
-        if isinstance(exc, FieldError) and self.marks.mark(exc):
-            return
-        show_message(self.error_label, str(exc), error=True)
+        self.marks.show_refusal(exc, self.error_label)
 
     def _set_busy(self, busy: bool) -> None:
         self.draft_button.setEnabled(not busy)
         self.submit_button.setEnabled(not busy)
 
 
-class NoteDialog(QDialog):
-    """One piece of text the service needs (a judgement, a reason), saved by `action`;
-    the service's refusal of the text is shown under it."""
+class NoteDialog(FormDialog):
+    """One piece of text the service needs (a judgement, a reason), saved by `action`
+    off the window's thread; the service's refusal of the text is shown under it."""
 
     def __init__(
         self,
@@ -616,52 +599,21 @@ class NoteDialog(QDialog):
         action: Callable[[str], Any],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(title, parent, intro=explanation, save_text=button_text)
         self.setObjectName("noteDialog")
-        self.setWindowTitle(title)
         self._action = action
-        self.marks = FieldMarks()
-        intro = QLabel(explanation)
-        intro.setWordWrap(True)
         self.text_edit = QPlainTextEdit()
         self.text_edit.setObjectName("noteText")
-        self.error_label = message_label("noteError")
-        self.ok_button = QPushButton(button_text)
-        self.ok_button.setObjectName("noteOk")
-        self.ok_button.setDefault(True)
-        self.ok_button.clicked.connect(self.save)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
         prompt = QLabel(label)
         prompt.setBuddy(self.text_edit)  # so the label's &-mnemonic focuses the text
-        layout.addWidget(prompt)
-        layout.addWidget(self.text_edit, 1)
-        layout.addWidget(self.marks.add(field, self.text_edit))
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.form.addRow(prompt)
+        self.form.addRow(with_error_line(self.text_edit, self.marks.add(field, self.text_edit)))
+        self.save_button.setObjectName("noteOk")
         self.resize(520, 320)
 
-    def save(self) -> None:
-        self.marks.clear()
-        show_message(self.error_label, "")
+    def submit(self) -> None:
         text, action = self.text_edit.toPlainText(), self._action
-        self.ok_button.setEnabled(False)
-        run_task(lambda: action(text), self._saved, self._failed, owner=self)
-
-    def _saved(self, _result: object) -> None:
-        self.ok_button.setEnabled(True)
-        self.accept()
-
-    def _failed(self, exc: Exception) -> None:
-        self.ok_button.setEnabled(True)
-        if not isinstance(exc, ServiceError | PermissionDenied):
-            raise exc
-        if isinstance(exc, FieldError) and self.marks.mark(exc):
-            return
-        show_message(self.error_label, str(exc), error=True)
+        self.run(lambda: action(text))
 
 
 class AssessDialog(NoteDialog):
@@ -676,14 +628,12 @@ class AssessDialog(NoteDialog):
         *,
         today: date | None = None,
     ) -> None:
-        self._accept = True
-
-        def assess(feedback: str) -> int:
+        def assess(feedback: str, accept: bool = True) -> int:
             return assess_evidence(
                 db,
                 actor,
                 evidence.id,
-                accept=self._accept,
+                accept=accept,
                 feedback=feedback,
                 on=today,
                 expected_version=evidence.version,
@@ -706,21 +656,25 @@ class AssessDialog(NoteDialog):
             assess,
             parent,
         )
+        self._assess = assess
+        self._referring = False  # for the one press of Refer back
         self.setObjectName("assessDialog")
-        self.ok_button.setObjectName("acceptEvidence")
+        self.save_button.setObjectName("acceptEvidence")
         self.refer_button = QPushButton(tr("&Refer back"))
         self.refer_button.setObjectName("referEvidence")
         self.refer_button.clicked.connect(self.refer)
-        box = self.findChild(QDialogButtonBox)
-        assert box is not None
-        box.addButton(self.refer_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.ok_button.clicked.disconnect()
-        self.ok_button.clicked.connect(self.accept_evidence)
-
-    def accept_evidence(self) -> None:
-        self._accept = True
-        self.save()
+        self.buttons.addButton(self.refer_button, QDialogButtonBox.ButtonRole.ActionRole)
 
     def refer(self) -> None:
-        self._accept = False
-        self.save()
+        if self.running:
+            return
+        self._referring = True
+        try:
+            self.save()
+        finally:
+            self._referring = False
+
+    def submit(self) -> None:
+        accept, assess = not self._referring, self._assess
+        feedback = self.text_edit.toPlainText()
+        self.run(lambda: assess(feedback, accept))

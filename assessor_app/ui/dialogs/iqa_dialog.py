@@ -10,36 +10,28 @@ from typing import TYPE_CHECKING
 
 from assessor_app.domain.dates import format_date
 from assessor_app.domain.wording import plural
-from assessor_app.services.errors import FieldError, ServiceError
+from assessor_app.services.errors import FieldError
 from assessor_app.services.evidence import record_iqa_sample
 from assessor_app.services.evidence_queries import EvidenceRow, SampleRow, UnitEvidenceState
-from assessor_app.services.roles import Actor, PermissionDenied
+from assessor_app.services.roles import Actor
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.models.evidence_table_model import samples_text, status_text
 from assessor_app.ui.pages.record_tab import (
-    FieldMarks,
     date_edit,
     from_qdate,
-    message_label,
-    show_message,
     to_qdate,
-    with_error_line,
 )
 from assessor_app.ui.qt import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     Qt,
     QVBoxLayout,
     QWidget,
     tr,
 )
-from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
     from assessor_app.store.database import Database
@@ -85,7 +77,7 @@ def _unit_intro(unit: UnitEvidenceState) -> str:
     )
 
 
-class SampleDialog(QDialog):
+class SampleDialog(FormDialog):
     """Record a quality assurance sample of one assessed piece of evidence or one
     signed-off unit (give exactly one). The service's refusal is shown at its field,
     or under the form, and what was typed stays."""
@@ -101,20 +93,11 @@ class SampleDialog(QDialog):
         parent: QWidget | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
         if (evidence is None) == (unit is None):
             raise ValueError("sample either one piece of evidence or one unit")
-        self._db = db
-        self._actor = actor
-        self._apprentice_id = apprentice_id
-        self.evidence = evidence
-        self.unit = unit
-        self.saved_id: int | None = None
-        self.setObjectName("sampleDialog")
-        self.marks = FieldMarks()
         samples: tuple[SampleRow, ...]
         if evidence is not None:
-            self.setWindowTitle(tr("Sample evidence: {title}").format(title=evidence.title))
+            title = tr("Sample evidence: {title}").format(title=evidence.title)
             intro_text, samples, decided = (
                 _evidence_intro(evidence),
                 evidence.samples,
@@ -122,13 +105,22 @@ class SampleDialog(QDialog):
             )
         else:
             assert unit is not None
-            self.setWindowTitle(tr("Sample unit {ref}").format(ref=unit.ref))
+            title = tr("Sample unit {ref}").format(ref=unit.ref)
             intro_text, samples, decided = _unit_intro(unit), unit.samples, unit.signed_off_on
+        top = QWidget()
+        super().__init__(title, parent, intro=top, save_text=tr("&Save sample"))
+        self._db = db
+        self._actor = actor
+        self._apprentice_id = apprentice_id
+        self.evidence = evidence
+        self.unit = unit
+        self.setObjectName("sampleDialog")
+        self.save_button.setObjectName("saveSample")
+
         intro = QLabel(intro_text)
         intro.setObjectName("sampleSubject")
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
-
         self.earlier = QPlainTextEdit()
         self.earlier.setObjectName("earlierSamples")
         self.earlier.setReadOnly(True)
@@ -136,6 +128,10 @@ class SampleDialog(QDialog):
         self.earlier.setMaximumHeight(110 if samples else 34)
         earlier_box = QGroupBox(tr("Earlier samples"))
         QVBoxLayout(earlier_box).addWidget(self.earlier)
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(intro)
+        column.addWidget(earlier_box)
 
         self.agreed_radio = QRadioButton(tr("&Agreed"))
         self.agreed_radio.setObjectName("sampleAgreed")
@@ -162,35 +158,12 @@ class SampleDialog(QDialog):
         self.comments_edit.setObjectName("sampleComments")
         self.comments_edit.setTabChangesFocus(True)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for text, field, widget in (
-            (tr("Decision:"), "decision", decision),
-            (tr("&Date:"), "on", self.date_edit),
-            (tr("&Comments:"), "comments", self.comments_edit),
-        ):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, with_error_line(widget, self.marks.add(field, widget)))
+        self.add_field("decision", tr("Decision:"), decision)
+        self.add_field("on", tr("&Date:"), self.date_edit)
+        self.add_field("comments", tr("&Comments:"), self.comments_edit)
         hint = QLabel(tr("Comments are needed when action is required."))
         hint.setWordWrap(True)
-        form.addRow("", hint)
-
-        self.error_label = message_label("sampleError")
-        self.save_button = QPushButton(tr("&Save sample"))
-        self.save_button.setObjectName("saveSample")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(earlier_box)
-        layout.addLayout(form, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
+        self.form.addRow("", hint)
         self._decision_changed()
         self.resize(580, 480)
 
@@ -207,19 +180,15 @@ class SampleDialog(QDialog):
             tr(_PLACEHOLDERS[chosen]) if chosen else tr("Choose a decision first.")
         )
 
-    def save(self) -> None:
-        self.marks.clear()
-        show_message(self.error_label, "")
+    def submit(self) -> None:
         decision = self.decision()
         if decision is None:
-            self.marks.mark(FieldError("decision", tr("Choose Agreed or Action required.")))
-            return
+            raise FieldError("decision", tr("Choose Agreed or Action required."))
         db, actor, apprentice_id = self._db, self._actor, self._apprentice_id
         comments, on = self.comments_edit.toPlainText(), from_qdate(self.date_edit.date())
         unit_ref = self.unit.ref if self.unit is not None else None
         evidence_id = self.evidence.id if self.evidence is not None else None
-        self.save_button.setEnabled(False)
-        run_task(
+        self.run(
             lambda: record_iqa_sample(
                 db,
                 actor,
@@ -229,21 +198,5 @@ class SampleDialog(QDialog):
                 unit_ref=unit_ref,
                 evidence_id=evidence_id,
                 on=on,
-            ),
-            self._saved,
-            self._failed,
-            owner=self,
+            )
         )
-
-    def _saved(self, sample_id: int) -> None:
-        self.save_button.setEnabled(True)
-        self.saved_id = sample_id
-        self.accept()
-
-    def _failed(self, exc: Exception) -> None:
-        self.save_button.setEnabled(True)
-        if not isinstance(exc, ServiceError | PermissionDenied):
-            raise exc
-        if isinstance(exc, FieldError) and self.marks.mark(exc):
-            return
-        show_message(self.error_label, str(exc), error=True)

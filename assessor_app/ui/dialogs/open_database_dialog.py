@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assessor_app.services.errors import FieldError
 from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.qt import (
     QFileDialog,
@@ -42,13 +43,13 @@ class OpenDatabaseDialog(FormDialog):
     def __init__(self, current: str, parent: QWidget | None = None) -> None:
         super().__init__(
             tr("Open database"),
-            tr(
+            parent,
+            intro=tr(
                 "Open another Assessor database: a file on this PC (a new file name starts "
                 "an empty database) or a shared server's address. You will sign in there "
                 "with your account on that database. Now open: {current}"
             ).format(current=current),
-            tr("Open"),
-            parent,
+            save_text=tr("Open"),
         )
         self.location_edit = QLineEdit()
         self.location_edit.setMinimumWidth(420)
@@ -87,9 +88,7 @@ class OpenDatabaseDialog(FormDialog):
         return self.location_edit.text().strip()
 
     def submit(self) -> None:
-        self.marks.clear()
         problem = check_target(self.location_edit.text())
         if problem is not None:
-            self.field_error("location", problem)
-            return
+            raise FieldError("location", problem)
         self.accept()

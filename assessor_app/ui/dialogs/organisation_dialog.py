@@ -16,6 +16,7 @@ from assessor_app.services.organisations import (
     create_organisation,
     update_organisation,
 )
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.qt import (
     QCheckBox,
     QComboBox,
@@ -25,7 +26,6 @@ from assessor_app.ui.qt import (
     QWidget,
     tr,
 )
-from assessor_app.ui.widgets.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from assessor_app.services.roles import Actor

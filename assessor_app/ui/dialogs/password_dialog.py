@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assessor_app.services import users
-from assessor_app.services.errors import ServiceError
+from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.passwords import MIN_LENGTH, PasswordRejected
 from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.qt import QWidget, tr
@@ -19,9 +19,9 @@ class ChangePasswordDialog(FormDialog):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(
             tr("Change my password"),
-            tr("Type your current password, then the new one twice."),
-            tr("Change password"),
             parent,
+            intro=tr("Type your current password, then the new one twice."),
+            save_text=tr("Change password"),
         )
         self._db, self._actor = db, actor
         self.current_edit = self.line("current", tr("&Current password:"), secret=True)
@@ -31,13 +31,10 @@ class ChangePasswordDialog(FormDialog):
         self.current_edit.setFocus()
 
     def submit(self) -> None:
-        self.marks.clear()
         if not self.current_edit.text():
-            self.field_error("current", tr("Type your current password."))
-            return
+            raise FieldError("current", tr("Type your current password."))
         if self.new_edit.text() != self.repeat_edit.text():
-            self.field_error("repeat", tr("The two passwords are not the same; type them again."))
-            return
+            raise FieldError("repeat", tr("The two passwords are not the same; type them again."))
         db, actor = self._db, self._actor
         old, new = self.current_edit.text(), self.new_edit.text()
         self.run(lambda: users.change_own_password(db, actor, old, new))

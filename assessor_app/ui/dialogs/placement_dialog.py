@@ -26,6 +26,7 @@ from assessor_app.services.roles import PermissionDenied
 from assessor_app.services.rotation_planning import schedule_rotation
 from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.dialogs.cohort_dialog import chosen_date, date_edit
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.models.column_table_model import Column
 from assessor_app.ui.qt import (
     QComboBox,
@@ -38,7 +39,6 @@ from assessor_app.ui.qt import (
     QWidget,
     tr,
 )
-from assessor_app.ui.widgets.form_dialog import FormDialog
 from assessor_app.ui.widgets.record_table import RecordTable
 from assessor_app.ui.workers import run_task
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assessor_app.services.placements import record_placement_contacts, record_placement_outcome
-from assessor_app.ui.dialogs.apprentice_dialog import OptionalDateEdit
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.dialogs.placement_dialog import describe_placement
 from assessor_app.ui.qt import QLabel, QLineEdit, QPlainTextEdit, QWidget, tr
-from assessor_app.ui.widgets.form_dialog import FormDialog
+from assessor_app.ui.widgets.optional_date import OptionalDateEdit
 
 if TYPE_CHECKING:
     from assessor_app.services.apprentice_queries import PlacementView
@@ -19,19 +19,11 @@ if TYPE_CHECKING:
     from assessor_app.store.database import Database
 
 
-def _about(person: str, placement: PlacementView) -> QLabel:
-    label = QLabel(
-        describe_placement(
-            person, placement.host, placement.setting, placement.start, placement.end
-        )
-    )
-    label.setObjectName("placementAbout")
-    label.setWordWrap(True)
-    return label
+class PlacementRecordDialog(FormDialog):
+    """A form about one placement, opened from the apprentice's page: the placement
+    named at the top, then the fields a subclass adds in `add_fields()`."""
 
-
-class ContactsDialog(FormDialog):
-    """The mentor (buddy) and line manager the host named for the placement."""
+    title = ""
 
     def __init__(
         self,
@@ -41,9 +33,29 @@ class ContactsDialog(FormDialog):
         placement: PlacementView,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(tr("Placement contacts"), parent)
+        super().__init__(tr(self.title), parent)
         self._db, self._actor, self.placement = db, actor, placement
-        self.form.addRow(_about(person, placement))
+        about = QLabel(
+            describe_placement(
+                person, placement.host, placement.setting, placement.start, placement.end
+            )
+        )
+        about.setObjectName("placementAbout")
+        about.setWordWrap(True)
+        self.form.addRow(about)
+        self.add_fields(placement)
+        self.setMinimumWidth(520)
+
+    def add_fields(self, placement: PlacementView) -> None:
+        raise NotImplementedError
+
+
+class ContactsDialog(PlacementRecordDialog):
+    """The mentor (buddy) and line manager the host named for the placement."""
+
+    title = "Placement contacts"
+
+    def add_fields(self, placement: PlacementView) -> None:
         self.mentor_edit = QLineEdit(placement.mentor)
         self.mentor_edit.setObjectName("mentorName")
         self.mentor_edit.setPlaceholderText(tr("the buddy the host named"))
@@ -52,7 +64,6 @@ class ContactsDialog(FormDialog):
         self.manager_edit.setPlaceholderText(tr("optional"))
         self.add_field("mentor_name", tr("&Mentor:"), self.mentor_edit)
         self.add_field("line_manager_name", tr("&Line manager:"), self.manager_edit)
-        self.setMinimumWidth(520)
 
     def submit(self) -> int:
         return record_placement_contacts(
@@ -65,21 +76,13 @@ class ContactsDialog(FormDialog):
         )
 
 
-class OutcomeDialog(FormDialog):
+class OutcomeDialog(PlacementRecordDialog):
     """The handover/review meeting and the written appraisal at the end of the
     placement; either may be recorded before the other."""
 
-    def __init__(
-        self,
-        db: Database,
-        actor: Actor,
-        person: str,
-        placement: PlacementView,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(tr("Placement outcome"), parent)
-        self._db, self._actor, self.placement = db, actor, placement
-        self.form.addRow(_about(person, placement))
+    title = "Placement outcome"
+
+    def add_fields(self, placement: PlacementView) -> None:
         self.review_edit = OptionalDateEdit(placement.end, "reviewMeetingOn")
         self.review_edit.known_box.setText(tr("Held on:"))
         self.review_edit.set_value(placement.review_meeting_on)
@@ -100,7 +103,6 @@ class OutcomeDialog(FormDialog):
         self.add_field("review_meeting_on", tr("&Review meeting:"), self.review_edit)
         self.add_field("appraisal_received_on", tr("&Appraisal:"), self.appraisal_edit)
         self.add_field("appraisal_summary", tr("&Summary:"), self.summary_edit)
-        self.setMinimumWidth(520)
 
     def submit(self) -> int:
         return record_placement_outcome(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assessor_app.services.app_settings import SETTINGS, change_settings, get_settings
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.qt import QSpinBox, QWidget, tr
-from assessor_app.ui.widgets.form_dialog import FormDialog
 
 if TYPE_CHECKING:
     from assessor_app.services.roles import Actor

@@ -14,28 +14,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from assessor_app.domain.dates import format_date
 from assessor_app.domain.wording import plural
 from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.planner_queries import CohortRow, cohort_rows
-from assessor_app.services.roles import Permission, PermissionDenied
+from assessor_app.services.roles import Permission
 from assessor_app.services.subject_access import ImportSummary, import_apprentice, read_record
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.qt import (
     QComboBox,
     QFileDialog,
     QFont,
-    QHBoxLayout,
     QLabel,
-    QProgressBar,
     Qt,
     QVBoxLayout,
     QWidget,
     tr,
 )
-from assessor_app.ui.widgets.form_dialog import FormDialog
-from assessor_app.ui.workers import run_task
+from assessor_app.ui.widgets.file_task import BusyIndicator, file_problem
 
 if TYPE_CHECKING:
     from assessor_app.services.roles import Actor
@@ -184,13 +182,12 @@ class TransferDialog(FormDialog):
         choices: TransferChoices,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(tr("Import a transfer"), parent)
+        p = choices.preview
+        intro = QWidget()
+        super().__init__(tr("Import a transfer"), parent, intro=intro, save_text=tr("&Import"))
         self._db, self._actor = db, actor
-        self.preview = choices.preview
-        self.summary: ImportSummary | None = None
-        self.joined = ""  # the chosen cohort's name, once imported
-        self.running = False
-        p = self.preview
+        self.preview = p
+        self.joined = ""  # the chosen cohort's name
 
         self.who_label = QLabel(
             tr("{name} (ULN {uln})").format(name=p.name or tr("Unnamed apprentice"), uln=p.uln)
@@ -229,12 +226,10 @@ class TransferDialog(FormDialog):
         self.about_label.setTextFormat(Qt.TextFormat.PlainText)
         self.about_label.setWordWrap(True)
         self.about_label.setToolTip(str(p.path))
-        intro = QWidget()
         column = QVBoxLayout(intro)
         column.setContentsMargins(0, 0, 0, 8)
         column.addWidget(self.who_label)
         column.addWidget(self.about_label)
-        cast(QVBoxLayout, self.layout()).insertWidget(0, intro)
 
         self.cohort_combo = QComboBox()
         self.cohort_combo.setObjectName("transferCohort")
@@ -247,89 +242,45 @@ class TransferDialog(FormDialog):
         self.cohort_combo.setCurrentIndex(0 if len(choices.cohorts) == 1 else -1)
         self.add_field("cohort_id", tr("&Joins cohort:"), self.cohort_combo)
 
-        self.busy = QWidget()
-        self.busy.setObjectName("transferBusy")
-        busy_row = QHBoxLayout(self.busy)
-        busy_row.setContentsMargins(0, 0, 0, 0)
-        busy_row.addWidget(QLabel(tr("Importing: checking every file against its fingerprint…")))
-        bar = QProgressBar()
-        bar.setRange(0, 0)  # no measure of progress: it moves while the work runs
-        bar.setTextVisible(False)
-        bar.setMaximumWidth(120)
-        busy_row.addWidget(bar)
-        self.busy.hide()
+        self.busy = BusyIndicator(
+            "transferBusy", tr("Importing: checking every file against its fingerprint…")
+        )
         self.form.addRow(self.busy)
 
-        self.save_button.setText(tr("&Import"))
         self.save_button.setToolTip(tr("Add the apprentice to the chosen cohort (Ctrl+S)"))
         self.setMinimumWidth(620)
 
-    def save(self) -> None:
-        if self.running:
-            return
-        self.clear_errors()
+    @property
+    def summary(self) -> ImportSummary | None:
+        """What arrived, once imported."""
+        return self.result_value if isinstance(self.result_value, ImportSummary) else None
+
+    @property
+    def saved_id(self) -> int | None:
+        return self.summary.apprentice_id if self.summary is not None else None
+
+    def submit(self) -> None:
         cohort_id = self.cohort_combo.currentData()
         if cohort_id is None:
-            self.show_error(
-                FieldError("cohort_id", tr("Choose the cohort the apprentice joins here."))
-            )
-            return
-        joined = self._cohort_names[int(cohort_id)]
+            raise FieldError("cohort_id", tr("Choose the cohort the apprentice joins here."))
+        self.joined = self._cohort_names[int(cohort_id)]
         db, actor, path = self._db, self._actor, self.preview.path
-        self._set_running(True)
-        run_task(
-            lambda: import_apprentice(db, actor, path, int(cohort_id)),
-            lambda summary: self._imported(summary, joined),
-            self._refused,
-            owner=self,
-        )
+        self.run(lambda: import_apprentice(db, actor, path, int(cohort_id)))
 
-    def _set_running(self, running: bool) -> None:
-        self.running = running
+    def set_running(self, running: bool) -> None:
+        super().set_running(running)
         self.busy.setVisible(running)
-        self.buttons.setEnabled(not running)
         self.cohort_combo.setEnabled(not running)
-        self._fit()
-
-    def show_error(self, exc: Exception) -> None:
-        super().show_error(exc)
-        self._fit()
-
-    def _fit(self) -> None:
-        # Grow to fit a message or the working row: a dialog does not grow by itself
-        # and would squeeze the word-wrapped description above to make room.
+        # Grow to fit the working row: a dialog does not grow by itself and would
+        # squeeze the word-wrapped description above to make room.
         self.adjustSize()
 
-    def _imported(self, summary: ImportSummary, joined: str) -> None:
-        self._set_running(False)
-        self.summary = summary
-        self.saved_id = summary.apprentice_id
-        self.joined = joined
-        self.accept()
-
-    def _refused(self, exc: Exception) -> None:
-        self._set_running(False)
+    def refusal(self, exc: Exception) -> Exception:
         if isinstance(exc, FieldError) and exc.field == "cohort_id":
-            self.show_error(exc)
-            return
-        if isinstance(exc, ServiceError | PermissionDenied):
-            reason = str(exc)
-        elif isinstance(exc, OSError):
-            reason = tr(
-                "{path} could not be read: {reason}. Copy it somewhere else and try again."
-            ).format(path=self.preview.path, reason=exc.strerror or exc)
-        else:
-            raise exc  # a programming error: the crash handler reports it
-        self.show_error(
-            ServiceError(
-                tr("Nothing was imported from {file}.\n\n{reason}").format(
-                    file=self.preview.path.name, reason=reason
-                )
+            return exc
+        reason = file_problem(exc, self.preview.path, reading=True)
+        return ServiceError(
+            tr("Nothing was imported from {file}.\n\n{reason}").format(
+                file=self.preview.path.name, reason=reason
             )
         )
-
-    def reject(self) -> None:
-        # An import under way finishes whatever the person presses: stay open to say
-        # how it went rather than leave them guessing.
-        if not self.running:
-            super().reject()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assessor_app.services import users
-from assessor_app.services.errors import ServiceError
+from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.passwords import MIN_LENGTH, PasswordRejected
 from assessor_app.services.roles import Role
 from assessor_app.ui.dialogs.form_dialog import FormDialog
@@ -32,12 +32,12 @@ class NewUserDialog(FormDialog):
     def __init__(self, db: Database, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(
             tr("New account"),
-            tr(
+            parent,
+            intro=tr(
                 "Everyone gets their own account, so what they record is saved under their "
                 "name. Tell them their password in person; they can change it once signed in."
             ),
-            tr("Create account"),
-            parent,
+            save_text=tr("Create account"),
         )
         self._db = db
         self._actor = actor
@@ -55,10 +55,8 @@ class NewUserDialog(FormDialog):
         self.username_edit.setFocus()
 
     def submit(self) -> None:
-        self.marks.clear()
         if self.password_edit.text() != self.repeat_edit.text():
-            self.field_error("repeat", tr("The two passwords are not the same; type them again."))
-            return
+            raise FieldError("repeat", tr("The two passwords are not the same; type them again."))
         db, actor = self._db, self._actor
         username, name = self.username_edit.text(), self.name_edit.text()
         role = Role(self.role_combo.currentData())
@@ -86,9 +84,9 @@ class RoleDialog(FormDialog):
     ) -> None:
         super().__init__(
             tr("Change role"),
-            tr("What {name} may do follows from their role.").format(name=user.display_name),
-            tr("Change role"),
             parent,
+            intro=tr("What {name} may do follows from their role.").format(name=user.display_name),
+            save_text=tr("Change role"),
         )
         self._db, self._actor, self._user = db, actor, user
         self.role_combo = role_combo(user.role)
@@ -108,12 +106,12 @@ class ResetPasswordDialog(FormDialog):
     ) -> None:
         super().__init__(
             tr("Reset password"),
-            tr(
+            parent,
+            intro=tr(
                 "Set a new password for {name} ({username}) and tell it to them in person. "
                 "This also lifts any wait after failed sign-ins."
             ).format(name=user.display_name, username=user.username),
-            tr("Set password"),
-            parent,
+            save_text=tr("Set password"),
         )
         self._db, self._actor, self._user = db, actor, user
         self.password_edit = self.line("password", tr("&New password:"), secret=True)
@@ -123,10 +121,8 @@ class ResetPasswordDialog(FormDialog):
         self.repeat_edit = self.line("repeat", tr("R&epeat password:"), secret=True)
 
     def submit(self) -> None:
-        self.marks.clear()
         if self.password_edit.text() != self.repeat_edit.text():
-            self.field_error("repeat", tr("The two passwords are not the same; type them again."))
-            return
+            raise FieldError("repeat", tr("The two passwords are not the same; type them again."))
         db, actor, user = self._db, self._actor, self._user
         password = self.password_edit.text()
         self.run(lambda: users.reset_password(db, actor, user.id, password))

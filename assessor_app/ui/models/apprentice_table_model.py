@@ -2,6 +2,9 @@
 
 The proxy reads each row's record directly rather than through data(), and the
 model keeps each row's search text ready, so filtering 10,000 rows stays quick.
+The model sorts its own rows (one Python sort on precomputed keys) and the proxy
+only filters: a proxy that sorted would compare rows through Python calls again
+on every keystroke, tens of thousands of them on a provider's list.
 """
 
 from __future__ import annotations
@@ -36,6 +39,17 @@ RAG_COLOURS = {
 }
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_SORT = int(SORT_ROLE)
+_ROW = int(ROW_ROLE)
+_ANSWERED = frozenset({_DISPLAY, _ALIGNMENT, _BACKGROUND, _FOREGROUND, _TOOLTIP, _SORT, _ROW})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 def status_label(status: str) -> str:
     labels = {
         "active": tr("Active"),
@@ -64,8 +78,17 @@ class ApprenticeTableModel(RecordTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ApprenticeListRow] = []
+        self._given: list[ApprenticeListRow] = []  # in the order the list was read
+        self._rows: list[ApprenticeListRow] = []  # in the order shown
         self._search: list[str] = []
+        self._order: list[int] = []
+        self._texts: list[tuple[str, ...] | None] = []  # each given row's cells, once shown
+        self._brushes = {
+            rag: (QBrush(background), QBrush(text))
+            for rag, (background, text) in RAG_COLOURS.items()
+        }
+        self._sort_column = -1  # -1: the order given
+        self._sort_order = Qt.SortOrder.AscendingOrder
         self._headers = {
             self.NAME: (tr("Name"), ""),
             self.ULN: (tr("ULN"), tr("Unique learner number")),
@@ -80,9 +103,39 @@ class ApprenticeTableModel(RecordTableModel):
 
     def set_rows(self, rows: Sequence[ApprenticeListRow]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
-        self._search = [f"{r.name} {r.uln or ''}".casefold() for r in self._rows]
+        self._given = list(rows)
+        self._texts = [None] * len(self._given)
+        self._arrange(list(range(len(self._given))))
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by a column's raw value as the shared proxy would: a stable
+        sort of the rows as they stand (so ties keep the order of the last sort), rows
+        with no value at the bottom either way; column -1 restores the order given."""
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        was = self._order
+        self._arrange(was if column >= 0 else list(range(len(self._given))))
+        row_now = {given: row for row, given in enumerate(self._order)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(
+            old, [self.index(row_now[was[i.row()]], i.column()) for i in old]
+        )
+        self.layoutChanged.emit()
+
+    def _arrange(self, order: list[int]) -> None:
+        """Put the rows, as places in the list given, in the order asked for."""
+        if 0 <= self._sort_column < self.COLUMN_COUNT:
+            column = self._sort_column
+            keys = [self._sort_value(r, column) for r in self._given]
+            valued = [i for i in order if keys[i] is not None]
+            valued.sort(
+                key=keys.__getitem__, reverse=self._sort_order is Qt.SortOrder.DescendingOrder
+            )
+            order = valued + [i for i in order if keys[i] is None]
+        self._order = list(order)
+        self._rows = [self._given[i] for i in order]
+        self._search = [f"{r.name} {r.uln or ''}".casefold() for r in self._rows]
 
     def rows(self) -> list[ApprenticeListRow]:
         return list(self._rows)
@@ -94,29 +147,41 @@ class ApprenticeTableModel(RecordTableModel):
         """The row's name and ULN, case-folded, for the search box."""
         return self._search[row]
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        # Asked for every cell in many roles whenever the view lays out 2,000 rows:
+        # roles it does not answer are turned away first, and each row's texts are
+        # worked out once.
+        if role not in _ANSWERED:
             return None
-        record = self._rows[index.row()]
+        row = index.row()  # -1 for an invalid index
+        if not 0 <= row < len(self._rows):
+            return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(record, column)
-        if role == SORT_ROLE:
+        if role == _DISPLAY:
+            given = self._order[row]
+            texts = self._texts[given]
+            if texts is None:
+                record = self._rows[row]
+                texts = self._texts[given] = tuple(
+                    self._display(record, c) for c in range(self.COLUMN_COUNT)
+                )
+            return texts[column]
+        record = self._rows[row]
+        if role == _SORT:
             return self._sort_value(record, column)
-        if role == ROW_ROLE:
+        if role == _ROW:
             return record
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.PERCENT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if column == self.RAG and record.rag in RAG_COLOURS:
-            background, text = RAG_COLOURS[record.rag]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(background)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(text)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.STATUS and record.status_date:
-            return tr("{status} since {date}").format(
-                status=status_label(record.status), date=format_date(record.status_date)
-            )
+        if role == _ALIGNMENT:
+            return _RIGHT if column == self.PERCENT else None
+        if role == _TOOLTIP:
+            if column == self.STATUS and record.status_date:
+                return tr("{status} since {date}").format(
+                    status=status_label(record.status), date=format_date(record.status_date)
+                )
+            return None
+        if column == self.RAG and record.rag in self._brushes:
+            background, text = self._brushes[record.rag]
+            return background if role == _BACKGROUND else text
         return None
 
     def _display(self, record: ApprenticeListRow, column: int) -> str:
@@ -163,8 +228,8 @@ def _position(order: Sequence[str], value: str) -> int:
 
 
 class ApprenticeFilterProxy(SortFilterProxy):
-    """Sorts like every table; filters by the search box and by cohort, status,
-    assessor and RAG (each None for all)."""
+    """Sorts like every table, by asking the model to sort itself; filters by the
+    search box and by cohort, status, assessor and RAG (each None for all)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(
@@ -183,6 +248,13 @@ class ApprenticeFilterProxy(SortFilterProxy):
                 self._fields.pop(field, None)
             else:
                 self._fields[field] = value
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        model = self.sourceModel()
+        if isinstance(model, ApprenticeTableModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
         model = self.sourceModel()

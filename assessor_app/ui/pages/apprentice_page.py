@@ -24,6 +24,7 @@ from assessor_app.services.errors import ServiceError
 from assessor_app.services.progress_queries import ApprenticeProgress, apprentice_progress
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
 from assessor_app.ui.colours import Tone, tone_style
+from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.dialogs.placement_dialog import PlacementEditing, describe_placement
 from assessor_app.ui.dialogs.placement_record_dialogs import ContactsDialog, OutcomeDialog
 from assessor_app.ui.models.apprentice_table_model import (
@@ -63,7 +64,6 @@ from assessor_app.ui.qt import (
     QWidget,
     tr,
 )
-from assessor_app.ui.widgets.form_dialog import FormDialog
 from assessor_app.ui.widgets.placement_strip import PlacementStrip, StripBlock
 from assessor_app.ui.workers import run_task
 

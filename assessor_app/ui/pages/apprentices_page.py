@@ -43,6 +43,7 @@ from assessor_app.ui.qt import (
     Signal,
     tr,
 )
+from assessor_app.ui.widgets.file_task import run_file_task
 from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
@@ -368,13 +369,15 @@ class ApprenticesPage(QWidget):
         package = transfer_dialog.ask_transfer_package(self)
         if package is None:
             return
-        self._set_choosing(True)
         db, actor = self._db, self._actor
-        run_task(
+        run_file_task(
+            self,
+            package,
             lambda: transfer_dialog.prepare_transfer(db, actor, package),
             self._transfer_ready,
-            lambda exc: self._transfer_refused(exc, package),
-            owner=self,
+            lambda reason: self._transfer_refused(reason, package),
+            running=self._set_choosing,
+            reading=True,
         )
 
     def _set_choosing(self, choosing: bool) -> None:
@@ -382,38 +385,26 @@ class ApprenticesPage(QWidget):
         self.import_button.setEnabled(not choosing)
 
     def _transfer_ready(self, choices: TransferChoices) -> None:
-        try:
-            if self._actor is None:
-                return
-            if not choices.cohorts:
-                QMessageBox.warning(
-                    self,
-                    tr("Transfer not imported"),
-                    transfer_dialog.no_cohort_text(choices.preview),
-                )
-                return
-            dialog = TransferDialog(self._db, self._actor, choices, self)
-            accepted = dialog.exec() == QDialog.DialogCode.Accepted
-            summary, joined = dialog.summary, dialog.joined
-            dialog.deleteLater()
-            if accepted and summary is not None:
-                self.reload(select_id=summary.apprentice_id)
-                QMessageBox.information(
-                    self, tr("Transfer imported"), transfer_dialog.summary_text(summary, joined)
-                )
-        finally:
-            self._set_choosing(False)
-
-    def _transfer_refused(self, exc: Exception, package: Path) -> None:
-        self._set_choosing(False)
-        if isinstance(exc, ServiceError | PermissionDenied):
-            reason = str(exc)
-        elif isinstance(exc, OSError):
-            reason = tr("{path} could not be read: {reason}.").format(
-                path=package, reason=exc.strerror or exc
+        if self._actor is None:
+            return
+        if not choices.cohorts:
+            QMessageBox.warning(
+                self,
+                tr("Transfer not imported"),
+                transfer_dialog.no_cohort_text(choices.preview),
             )
-        else:
-            raise exc  # a programming error: the crash handler reports it
+            return
+        dialog = TransferDialog(self._db, self._actor, choices, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        summary, joined = dialog.summary, dialog.joined
+        dialog.deleteLater()
+        if accepted and summary is not None:
+            self.reload(select_id=summary.apprentice_id)
+            QMessageBox.information(
+                self, tr("Transfer imported"), transfer_dialog.summary_text(summary, joined)
+            )
+
+    def _transfer_refused(self, reason: str, package: Path) -> None:
         QMessageBox.warning(
             self,
             tr("Transfer not imported"),

@@ -2,7 +2,8 @@
 the chosen cohort a grid of apprentices by placement period with the host and
 setting in each cell, cells with schedule findings coloured, and the findings
 listed below. Coordinators propose a rotation for the whole cohort, schedule a
-placement, correct or cancel one, and record that a placement's notice was sent."""
+placement, correct or cancel one, and record that a placement's notice was sent.
+Those who choose units set the cohort's unit template and apply it to everyone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from assessor_app.domain.credit_rules import Severity
 from assessor_app.domain.dates import format_date
 from assessor_app.domain.rotation import RotationPlan
 from assessor_app.domain.schedule import ScheduleFinding
+from assessor_app.domain.wording import plural
 from assessor_app.services.apprentice_queries import cohort_schedule_findings
 from assessor_app.services.catalogue_queries import QualificationSummary, list_qualifications
 from assessor_app.services.choice_lists import ApprenticeChoice, apprentice_choices
@@ -28,6 +30,7 @@ from assessor_app.services.report_queries import CohortSchedule, ScheduleCell, c
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
 from assessor_app.services.rotation_planning import propose_cohort_rotation
 from assessor_app.ui.dialogs.cohort_dialog import CohortDialog
+from assessor_app.ui.dialogs.cohort_template_dialog import CohortTemplateDialog
 from assessor_app.ui.dialogs.placement_dialog import (
     NoticeDialog,
     PlacementDialog,
@@ -128,6 +131,13 @@ class CohortsPage(QWidget):
         self.new_button.setToolTip(tr("Add a cohort (Ctrl+N)"))
         self.edit_button = QPushButton(tr("&Edit…"))
         self.edit_button.setToolTip(tr("Change the chosen cohort"))
+        self.template_button = QPushButton(tr("Unit tem&plate…"))
+        self.template_button.setToolTip(
+            tr(
+                "The placement period in which the chosen cohort usually evidences each "
+                "unit, and planning every apprentice's units from it"
+            )
+        )
         self.table: RecordTable[CohortRow] = RecordTable(COHORT_COLUMNS)
         self.table.setObjectName("cohortTable")
         self.table.setToolTip(tr("Choose a cohort to plan its placements"))
@@ -174,6 +184,7 @@ class CohortsPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.new_button)
         top.addWidget(self.edit_button)
+        top.addWidget(self.template_button)
         plan_bar = QHBoxLayout()
         plan_bar.addWidget(self.plan_heading)
         plan_bar.addStretch(1)
@@ -201,6 +212,7 @@ class CohortsPage(QWidget):
 
         self.new_button.clicked.connect(self.new_cohort)
         self.edit_button.clicked.connect(self.edit_cohort)
+        self.template_button.clicked.connect(self.unit_template)
         self.propose_button.clicked.connect(self.propose_rotation)
         self.schedule_button.clicked.connect(self.schedule_placement)
         self.notice_button.clicked.connect(self.record_notice)
@@ -238,6 +250,7 @@ class CohortsPage(QWidget):
         schedule = self._can(Permission.SCHEDULE_PLACEMENTS)
         self.new_button.setVisible(manage)
         self.edit_button.setVisible(manage)
+        self.template_button.setVisible(self._can(Permission.CHOOSE_UNITS))
         for button in (
             self.propose_button,
             self.schedule_button,
@@ -261,6 +274,7 @@ class CohortsPage(QWidget):
     def _update_buttons(self) -> None:
         cohort = self.table.current_record()
         self.edit_button.setEnabled(cohort is not None)
+        self.template_button.setEnabled(cohort is not None)
         self.propose_button.setEnabled(cohort is not None and self.plan is not None)
         self.schedule_button.setEnabled(cohort is not None and self._choices is not None)
         placed = bool(self.placements_here())
@@ -505,6 +519,19 @@ class CohortsPage(QWidget):
         )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload(cohort.id)
+
+    def unit_template(self) -> None:
+        cohort = self.table.current_record()
+        if not self._can(Permission.CHOOSE_UNITS) or self._actor is None or cohort is None:
+            return
+        dialog = CohortTemplateDialog(self._db, self._actor, cohort.id, cohort.name, self)
+        dialog.exec()
+        if dialog.plans_made:
+            self.status_label.setText(
+                tr("{plans} made from the unit template of {name}.").format(
+                    plans=plural(dialog.plans_made, tr("unit plan")), name=cohort.name
+                )
+            )
 
     def propose_rotation(self) -> None:
         cohort = self.table.current_record()

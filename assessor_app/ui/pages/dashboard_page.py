@@ -36,6 +36,7 @@ from assessor_app.ui.qt import (
     QShortcut,
     QShowEvent,
     QTableView,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -94,6 +95,25 @@ EVIDENCE_COLUMNS: list[Column[EvidenceDue]] = [
         right=True,
     ),
 ]
+
+
+def _size_on_demand(table: QTableView) -> None:
+    """Columns sized to their contents by `_fit_columns` when the rows change, not by
+    the header at every layout: with hundreds of rows, each layout (a tile added, a
+    window resized) read every cell again, several times over."""
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) is QHeaderView.ResizeMode.ResizeToContents:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+
+
+def _fit_columns(table: QTableView) -> None:
+    """What the header's ResizeToContents did: each column but the stretching one as
+    wide as its widest cell or its heading. Users could not drag them then either."""
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionResizeMode(column) is QHeaderView.ResizeMode.Fixed:
+            table.resizeColumnToContents(column)
 
 
 def _fit_height(table: QTableView) -> None:
@@ -179,12 +199,21 @@ class DashboardPage(QWidget):
         self.risk_heading = QLabel()
         self.notice_heading = QLabel()
         self.evidence_heading = QLabel()
-        # The reasons are the point of the list: wrap them rather than cut them off.
+        for table in (self.risk_table, self.notice_table, self.evidence_table):
+            _size_on_demand(table)
+        # The reasons are the point of the list: wrap them rather than cut them off,
+        # each row as tall as its reasons at the width they have. Fitted when the rows
+        # or that width change (once per turn of the event loop), not at every layout.
         self.risk_table.setWordWrap(True)
-        self.risk_table.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.risk_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.risk_table.setMinimumHeight(TABLE_HEIGHT)
+        self._fit_risk_rows = QTimer(self)
+        self._fit_risk_rows.setSingleShot(True)
+        self._fit_risk_rows.setInterval(0)
+        self._fit_risk_rows.timeout.connect(self.risk_table.resizeRowsToContents)
+        self.risk_table.horizontalHeader().sectionResized.connect(
+            lambda _column, old, new: self._fit_risk_rows.start() if old != new else None
+        )
         content = QWidget()
         body = QVBoxLayout(content)
         body.addWidget(self.tiles_holder)
@@ -271,6 +300,9 @@ class DashboardPage(QWidget):
         self.risk_table.set_rows(list(data.at_risk) if data else [])
         self.notice_table.set_rows(list(data.notice_due) if data else [])
         self.evidence_table.set_rows(list(data.evidence_waiting) if data else [])
+        for table in (self.risk_table, self.notice_table, self.evidence_table):
+            _fit_columns(table)
+        self._fit_risk_rows.start()
         for table in (self.notice_table, self.evidence_table):
             _fit_height(table)
         weeks = data.notice_weeks if data else 0

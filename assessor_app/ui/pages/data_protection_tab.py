@@ -22,7 +22,7 @@ from assessor_app.domain.wording import plural
 from assessor_app.reports.subject_access import export_apprentice
 from assessor_app.services.app_settings import get_settings
 from assessor_app.services.apprentice_record_queries import apprentice_profile
-from assessor_app.services.errors import ServiceError
+from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.retention import (
     ErasureOutcome,
     ErasureSummary,
@@ -33,7 +33,7 @@ from assessor_app.services.retention import (
     retention_state,
     set_legal_hold,
 )
-from assessor_app.services.roles import Actor, Permission, PermissionDenied
+from assessor_app.services.roles import Actor, Permission
 from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.dialogs.retention_due_dialog import RetentionDueDialog
@@ -46,20 +46,18 @@ from assessor_app.ui.pages.record_tab import (
     with_error_line,
 )
 from assessor_app.ui.qt import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     Qt,
     QVBoxLayout,
     QWidget,
     tr,
 )
-from assessor_app.ui.workers import run_task
+from assessor_app.ui.widgets.file_task import BusyIndicator, ask_zip_path, run_file_task
 
 if TYPE_CHECKING:
     from assessor_app.store.database import Database
@@ -99,17 +97,7 @@ def suggested_export_path(name: str, today: date) -> Path:
 
 def ask_export_path(parent: QWidget, suggested: Path) -> Path | None:
     """Where to save the package, or None if the person cancels; tests replace this."""
-    dialog = QFileDialog(
-        parent, tr("Export everything held"), str(suggested), tr("Zip packages (*.zip)")
-    )
-    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dialog.setDefaultSuffix("zip")  # and the dialog asks before replacing that file
-    chosen = dialog.selectedFiles() if dialog.exec() else []
-    dialog.deleteLater()
-    if not chosen or not chosen[0]:
-        return None
-    out = Path(chosen[0])
-    return out if out.suffix.lower() == ".zip" else out.with_name(f"{out.name}.zip")
+    return ask_zip_path(parent, tr("Export everything held"), suggested, tr("Zip packages (*.zip)"))
 
 
 @dataclass(frozen=True)
@@ -154,15 +142,15 @@ class EraseDialog(FormDialog):
     ) -> None:
         super().__init__(
             tr("Erase personal data"),
-            tr(
+            parent,
+            intro=tr(
                 "This cannot be undone. {name}'s name, ULN, date of birth and contact "
                 "details, the descriptions and files of their evidence, and the notes of "
                 "their reviews and hours are erased, and removed from the audit trail. An "
                 "anonymous record stays, so the cohort's outcomes still count them.\n\n"
                 "To confirm, type their surname, {family}, below."
             ).format(name=name, family=family_name),
-            tr("&Erase personal data"),
-            parent,
+            save_text=tr("&Erase personal data"),
         )
         self.setObjectName("eraseDialog")
         self._db, self._actor, self._today = db, actor, today
@@ -171,8 +159,8 @@ class EraseDialog(FormDialog):
         self.surname_edit = self.line("surname", tr("&Surname:"))
         self.surname_edit.setPlaceholderText(family_name)
         self.surname_edit.textChanged.connect(self._check)
-        self.ok_button.setAutoDefault(False)
-        self.ok_button.setDefault(False)
+        self.save_button.setAutoDefault(False)
+        self.save_button.setDefault(False)
         self._check()
         self.surname_edit.setFocus()
 
@@ -180,18 +168,16 @@ class EraseDialog(FormDialog):
         return self.surname_edit.text().strip().casefold() == self.family_name.casefold()
 
     def _check(self) -> None:
-        self.ok_button.setEnabled(self.surname_matches())
+        self.save_button.setEnabled(self.surname_matches())
 
     def submit(self) -> None:
-        self.marks.clear()
         if not self.surname_matches():
-            self.field_error(
+            raise FieldError(
                 "surname",
                 tr("Type the surname {family} exactly as shown, to confirm.").format(
                     family=self.family_name
                 ),
             )
-            return
         db, actor, apprentice_id, today = self._db, self._actor, self.apprentice_id, self._today
         self.run(lambda: erase_apprentice(db, actor, apprentice_id, today=today))
 
@@ -306,12 +292,7 @@ class DataProtectionTab(RecordTab):
             tr("Save a .zip of everything held about the apprentice, to send to them"),
             self.export,
         )
-        self.export_busy = QProgressBar()
-        self.export_busy.setObjectName("exportBusy")
-        self.export_busy.setRange(0, 0)  # no measure of progress: it moves while the work runs
-        self.export_busy.setTextVisible(False)
-        self.export_busy.setMaximumWidth(120)
-        self.export_busy.hide()
+        self.export_busy = BusyIndicator("exportBusy")
         export_row = QHBoxLayout()
         export_row.addWidget(self.export_button)
         export_row.addWidget(self.export_busy)
@@ -590,13 +571,14 @@ class DataProtectionTab(RecordTab):
         if out is None:
             return
         db, actor, apprentice_id, today = self._db, self._actor, self.apprentice_id, self.today
-        self._set_exporting(True)
         self.show_message(tr("Exporting everything held about {name}…").format(name=name))
-        run_task(
+        run_file_task(
+            self,
+            out,
             lambda: export_apprentice(db, actor, apprentice_id, out, today=today),
             lambda path: self._exported(path, name),
-            lambda exc: self._export_failed(exc, out),
-            owner=self,
+            self._export_failed,
+            running=self._set_exporting,
         )
 
     def _set_exporting(self, running: bool) -> None:
@@ -605,7 +587,6 @@ class DataProtectionTab(RecordTab):
         self._apply_permissions()
 
     def _exported(self, path: Path, name: str) -> None:
-        self._set_exporting(False)
         self.show_message(
             tr(
                 "Everything held about {name} was saved as {path}. It holds personal data: "
@@ -613,16 +594,7 @@ class DataProtectionTab(RecordTab):
             ).format(name=name, path=path)
         )
 
-    def _export_failed(self, exc: Exception, out: Path) -> None:
-        self._set_exporting(False)
-        if isinstance(exc, ServiceError | PermissionDenied):
-            reason = str(exc)
-        elif isinstance(exc, OSError):
-            reason = tr("{path} could not be written: {reason}. Choose another folder.").format(
-                path=out, reason=exc.strerror or exc
-            )
-        else:
-            raise exc  # a programming error: the crash handler reports it
+    def _export_failed(self, reason: str) -> None:
         self.show_message(tr("Nothing was exported. {reason}").format(reason=reason), error=True)
 
     # Erasure

@@ -34,10 +34,9 @@ from assessor_app.ui.pages.record_tab import (
     ask_to_confirm,
     date_edit,
     from_qdate,
-    to_qdate,
+    with_error_line,
 )
 from assessor_app.ui.qt import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -46,13 +45,13 @@ from assessor_app.ui.qt import (
     QKeySequence,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
     tr,
 )
+from assessor_app.ui.widgets.apprentice_details import ApprenticeDetailEditors
 from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
@@ -93,17 +92,7 @@ def saved_input(p: ApprenticeProfile) -> ApprenticeInput:
     )
 
 
-def _with_error(widget: QWidget, error: QLabel) -> QWidget:
-    holder = QWidget()
-    column = QVBoxLayout(holder)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.setSpacing(2)
-    column.addWidget(widget)
-    column.addWidget(error)
-    return holder
-
-
-class ProfileTab(RecordTab):
+class ProfileTab(RecordTab, ApprenticeDetailEditors):
     def __init__(
         self,
         db: Database,
@@ -122,61 +111,18 @@ class ProfileTab(RecordTab):
         self.outcome_marks = FieldMarks()
         self.skill_marks = FieldMarks()
 
-        self.given_edit = QLineEdit()
-        self.family_edit = QLineEdit()
-        self.uln_edit = QLineEdit()
-        self.uln_edit.setPlaceholderText(
-            tr("10 digits; {unknown} while not yet known").format(unknown=UNKNOWN_ULN)
-        )
-        self.dob_known = QCheckBox(tr("Known:"))
-        self.dob_edit = date_edit(date(2000, 1, 1), "dateOfBirth")
-        self.dob_known.toggled.connect(self.dob_edit.setEnabled)
-        dob_row = QWidget()
-        dob_layout = QHBoxLayout(dob_row)
-        dob_layout.setContentsMargins(0, 0, 0, 0)
-        dob_layout.addWidget(self.dob_known)
-        dob_layout.addWidget(self.dob_edit, 1)
-        self.email_edit = QLineEdit()
-        self.phone_edit = QLineEdit()
-        self.address_edit = QPlainTextEdit()
+        self.make_detail_editors(self.today, date(2000, 1, 1))
         self.address_edit.setMaximumHeight(80)
-        self.cohort_combo = QComboBox()
-        self.assessor_combo = QComboBox()
-        self.start_edit = date_edit(self.today, "startDate")
-        self.end_edit = date_edit(self.today, "plannedEndDate")
         self.employer_label = QLabel()
+        self.employer_label.setObjectName("employer")
         self.provider_label = QLabel()
-        for name, widget in (
-            ("givenName", self.given_edit),
-            ("familyName", self.family_edit),
-            ("uln", self.uln_edit),
-            ("email", self.email_edit),
-            ("phone", self.phone_edit),
-            ("address", self.address_edit),
-            ("cohort", self.cohort_combo),
-            ("assessor", self.assessor_combo),
-            ("employer", self.employer_label),
-            ("trainingProvider", self.provider_label),
-        ):
-            widget.setObjectName(name)
+        self.provider_label.setObjectName("trainingProvider")
 
         details = QGroupBox(tr("Details"))
         form = QFormLayout(details)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for label, field, widget, shown in (
-            (tr("&Given name:"), "given_name", self.given_edit, self.given_edit),
-            (tr("&Family name:"), "family_name", self.family_edit, self.family_edit),
-            (tr("&ULN:"), "uln", self.uln_edit, self.uln_edit),
-            (tr("Date of &birth:"), "date_of_birth", self.dob_edit, dob_row),
-            (tr("&Email:"), "email", self.email_edit, self.email_edit),
-            (tr("&Phone:"), "phone", self.phone_edit, self.phone_edit),
-            (tr("A&ddress:"), "address", self.address_edit, self.address_edit),
-            (tr("&Cohort:"), "cohort_id", self.cohort_combo, self.cohort_combo),
-            (tr("Assess&or:"), "assessor_id", self.assessor_combo, self.assessor_combo),
-            (tr("&Start date:"), "start_date", self.start_edit, self.start_edit),
-            (tr("Planned &end:"), "planned_end_date", self.end_edit, self.end_edit),
-        ):
-            form.addRow(label, _with_error(shown, self.marks.add(field, widget)))
+        for label, field, widget in self.detail_rows():
+            form.addRow(label, with_error_line(widget, self.marks.add(field, widget)))
         form.addRow(tr("Employer:"), self.employer_label)
         form.addRow(tr("Training provider:"), self.provider_label)
         self.save_button = QPushButton(tr("&Save changes"))
@@ -219,7 +165,7 @@ class ProfileTab(RecordTab):
             (tr("From &date:"), "status_date", self.status_date_edit),
             (tr("Rea&son:"), "status_reason", self.reason_edit),
         ):
-            status_form.addRow(label, _with_error(widget, self.status_marks.add(field, widget)))
+            status_form.addRow(label, with_error_line(widget, self.status_marks.add(field, widget)))
         status_form.addRow("", self.status_button)
 
         self.outcome_label = QLabel()
@@ -243,7 +189,7 @@ class ProfileTab(RecordTab):
         self.outcome_form = outcome_form = QFormLayout(self.outcome_box)
         outcome_form.addRow(tr("Now:"), self.outcome_label)
         outcome_form.addRow("", self.outcome_hint)
-        self._outcome_row = _with_error(
+        self._outcome_row = with_error_line(
             self.outcome_edit, self.outcome_marks.add("employment_outcome", self.outcome_edit)
         )
         outcome_form.addRow(tr("Ne&w outcome:"), self._outcome_row)
@@ -286,7 +232,7 @@ class ProfileTab(RecordTab):
         )
         self._skill_rows: list[QWidget] = []
         for label, field, editor in skill_fields:
-            self._skill_rows.append(_with_error(editor, self.skill_marks.add(field, editor)))
+            self._skill_rows.append(with_error_line(editor, self.skill_marks.add(field, editor)))
             skills_form.addRow(label, self._skill_rows[-1])
         skills_form.addRow("", self.skill_button)
 
@@ -319,15 +265,15 @@ class ProfileTab(RecordTab):
             edit.setReadOnly(not may)
         self.phone_edit.setReadOnly(not may)
         self.address_edit.setReadOnly(not may)
-        for widget in (
-            self.dob_known,
+        choosers: tuple[QWidget, ...] = (
+            self.dob,
             self.cohort_combo,
             self.assessor_combo,
             self.start_edit,
             self.end_edit,
-        ):
-            widget.setEnabled(may)
-        self.dob_edit.setEnabled(may and self.dob_known.isChecked())
+        )
+        for chooser in choosers:
+            chooser.setEnabled(may)
         self.save_button.setVisible(may)
         self.status_box.setEnabled(True)
         for widget in (self.status_combo, self.status_date_edit, self.reason_edit):
@@ -361,11 +307,11 @@ class ProfileTab(RecordTab):
         self.reload(keep_typing=False)
 
     def _reloaded(self, data: ProfileData, keep_typing: bool) -> None:
-        typed = self.details_input() if keep_typing and self.has_unsaved_changes() else None
+        typed = self.detail_input() if keep_typing and self.has_unsaved_changes() else None
         based_on = self.version
         self._loaded(data)
         if typed is not None:
-            self._fill_details(typed)
+            self.show_details(typed)
             self.version = based_on
 
     def load(self) -> ProfileData:
@@ -380,14 +326,8 @@ class ProfileTab(RecordTab):
         p = data.profile
         self.version = p.version
         self.marks.clear()
-        self.cohort_combo.clear()
-        for cohort in data.cohorts:
-            self.cohort_combo.addItem(cohort.name, cohort.id)
-        self.assessor_combo.clear()
-        self.assessor_combo.addItem(tr("None assigned"), None)
-        for assessor in p.assessors:
-            self.assessor_combo.addItem(assessor.name, assessor.id)
-        self._fill_details(saved_input(p))
+        self.offer_choices(data.cohorts, p.assessors)
+        self.show_details(saved_input(p))
         self.employer_label.setText(p.employer)
         self.provider_label.setText(p.training_provider)
         since = format_date(p.status_date) if p.status_date else tr("the start")
@@ -405,23 +345,6 @@ class ProfileTab(RecordTab):
             )
         self._apply_permissions()
 
-    def _fill_details(self, values: ApprenticeInput) -> None:
-        self.given_edit.setText(values.given_name)
-        self.family_edit.setText(values.family_name)
-        self.uln_edit.setText(values.uln)
-        self.dob_known.setChecked(values.date_of_birth is not None)
-        if values.date_of_birth is not None:
-            self.dob_edit.setDate(to_qdate(values.date_of_birth))
-        self.email_edit.setText(values.email)
-        self.phone_edit.setText(values.phone)
-        self.address_edit.setPlainText(values.address)
-        self.cohort_combo.setCurrentIndex(self.cohort_combo.findData(values.cohort_id))
-        self.assessor_combo.setCurrentIndex(
-            max(self.assessor_combo.findData(values.assessor_id), 0)
-        )
-        self.start_edit.setDate(to_qdate(values.start_date))
-        self.end_edit.setDate(to_qdate(values.planned_end_date))
-
     @property  # type: ignore[override]
     def follows_changes(self) -> bool:
         """Refreshed when another tab saves (its version moves on with a unit choice,
@@ -431,30 +354,13 @@ class ProfileTab(RecordTab):
     def has_unsaved_changes(self) -> bool:
         if self.data is None:
             return False
-        return self.details_input() != saved_input(self.data.profile)
-
-    def details_input(self) -> ApprenticeInput:
-        cohort = self.cohort_combo.currentData()
-        assessor = self.assessor_combo.currentData()
-        return ApprenticeInput(
-            given_name=self.given_edit.text(),
-            family_name=self.family_edit.text(),
-            uln=self.uln_edit.text(),
-            date_of_birth=from_qdate(self.dob_edit.date()) if self.dob_known.isChecked() else None,
-            cohort_id=int(cohort) if cohort is not None else 0,
-            start_date=from_qdate(self.start_edit.date()),
-            planned_end_date=from_qdate(self.end_edit.date()),
-            assessor_id=int(assessor) if assessor is not None else None,
-            email=self.email_edit.text(),
-            phone=self.phone_edit.text(),
-            address=self.address_edit.toPlainText(),
-        )
+        return self.detail_input() != saved_input(self.data.profile)
 
     def save_details(self) -> None:
         if not self._actor.can(Permission.MANAGE_APPRENTICES) or self.version is None:
             return
         db, actor, apprentice_id, version = self._db, self._actor, self.apprentice_id, self.version
-        data = self.details_input()
+        data = self.detail_input()
         self.marks.clear()
         self.show_message("")
 

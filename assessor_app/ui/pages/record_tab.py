@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NamedTuple, ParamS
 
 from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
-from assessor_app.ui.colours import Tone, tone_style
+from assessor_app.ui.colours import Tone, tone_colour, tone_style
 from assessor_app.ui.models.record_model import RecordTableModel
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SortFilterProxy
 from assessor_app.ui.qt import (
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-_FIELD_ERROR_STYLE = "border: 2px solid #c0392b;"  # seen on light and dark windows
 
 
 def ask_to_confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
@@ -106,12 +104,15 @@ def save_button(text: str, name: str, tip: str, clicked: Callable[[], None]) -> 
 
 
 def with_error_line(widget: QWidget, error: QLabel) -> QWidget:
-    """`widget` with the line for its error (see FieldMarks.add) under it."""
+    """`widget` with the line for its error (see FieldMarks.add) under it; a label's
+    &-key for the row moves to the widget."""
     holder = QWidget()
     column = QVBoxLayout(holder)
     column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
     column.addWidget(widget)
     column.addWidget(error)
+    holder.setFocusProxy(widget)
     return holder
 
 
@@ -172,7 +173,14 @@ class FieldMarks:
         if error.field not in self._fields:
             return False
         widget, label = self._fields[error.field]
-        widget.setStyleSheet(_FIELD_ERROR_STYLE)
+        # The window's own red, so the frame is seen on a light or a dark desktop.
+        frame = f"border: 2px solid {tone_colour(Tone.BAD)};"
+        if type(widget) is QWidget and widget.objectName():
+            # A row of choices (radio buttons, ticks): one frame round the row, not
+            # one round each choice in it.
+            widget.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+            frame = f"#{widget.objectName()} {{ {frame} }}"
+        widget.setStyleSheet(frame)
         label.setText(str(error))
         label.show()
         widget.setFocus()
@@ -187,6 +195,19 @@ class FieldMarks:
             widget.setStyleSheet("")
             label.clear()
             label.hide()
+
+    def show_refusal(self, exc: Exception, message: QLabel, field: str | None = None) -> None:
+        """A service's refusal at its field when the form has one (`field` names it when
+        the refusal does not), else on the `message` line; anything else is a
+        programming error for the crash handler."""
+        if not isinstance(exc, ServiceError | PermissionDenied):
+            raise exc
+        if isinstance(exc, FieldError):
+            field = exc.field
+        if field is not None and self.mark(FieldError(field, str(exc))):
+            show_message(message, "")
+            return
+        show_message(message, str(exc), error=True)
 
 
 class FormField(NamedTuple):
@@ -255,12 +276,7 @@ class RecordTab(QWidget):
     def failed(self, exc: Exception, marks: FieldMarks | None = None) -> None:
         """A refusal is shown (at its field when the form has it); anything else is a
         programming error for the crash handler."""
-        if not isinstance(exc, ServiceError | PermissionDenied):
-            raise exc
-        if isinstance(exc, FieldError) and marks is not None and marks.mark(exc):
-            self.show_message("")
-            return
-        self.show_message(str(exc), error=True)
+        (marks or FieldMarks()).show_refusal(exc, self.message_label)
 
     def save(
         self,

@@ -16,12 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from assessor_app.domain.dates import format_period
-from assessor_app.reports.cohort_report import write_cohort_report
-from assessor_app.reports.placement_notice import write_placement_notice
-from assessor_app.reports.progress_report import write_progress_report
-from assessor_app.reports.schedule_report import write_schedule_report
-from assessor_app.reports.tracker_export import export_tracker
-from assessor_app.services import report_queries
 from assessor_app.services.choice_lists import (
     apprentice_choices,
     cohort_choices,
@@ -29,7 +23,6 @@ from assessor_app.services.choice_lists import (
 )
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.roles import Actor, PermissionDenied
-from assessor_app.ui.dialogs.print_preview import PrintPreviewDialog
 from assessor_app.ui.qt import (
     QComboBox,
     QFileDialog,
@@ -51,6 +44,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from assessor_app.store.database import Database
+    from assessor_app.ui.dialogs.print_preview import PrintPreviewDialog
 
 T = TypeVar("T")
 
@@ -128,8 +122,17 @@ class ReportRequest:
 def write_report(db: Database, actor: Actor, request: ReportRequest, out: Path) -> Path:
     """Write the requested report to `out`, headed with the training provider's name.
 
-    Runs on a worker thread: plain data in, a path out, no widgets.
+    Runs on a worker thread: plain data in, a path out, no widgets. The writers are
+    imported here, when a report is first made: reportlab, XlsxWriter and the
+    report queries would otherwise add a fifth of a second to starting the app.
     """
+    from assessor_app.reports.cohort_report import write_cohort_report
+    from assessor_app.reports.placement_notice import write_placement_notice
+    from assessor_app.reports.progress_report import write_progress_report
+    from assessor_app.reports.schedule_report import write_schedule_report
+    from assessor_app.reports.tracker_export import export_tracker
+    from assessor_app.services import report_queries
+
     kind = request.kind
     if kind is ReportKind.PROGRESS:
         assert request.apprentice_id is not None
@@ -412,6 +415,8 @@ class ReportsPage(QWidget):
         return self._scratch.name
 
     def _show_preview(self, pdf: Path, title: str) -> None:
+        from assessor_app.ui.dialogs.print_preview import PrintPreviewDialog  # with pypdfium2
+
         self._finish("")
         dialog = PrintPreviewDialog(pdf, title, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
