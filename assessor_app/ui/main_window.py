@@ -12,6 +12,7 @@ from assessor_app.services.choice_lists import signed_in_name
 from assessor_app.services.roles import Permission
 from assessor_app.ui.backup_now import BackUpNow
 from assessor_app.ui.dialogs import sign_in
+from assessor_app.ui.dialogs.import_dialog import importable_kinds, open_import_dialog
 from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog
 from assessor_app.ui.dialogs.password_dialog import ChangePasswordDialog
 from assessor_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -256,6 +257,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.settings_action)
         self.backup = BackUpNow(self, self._db)
         file_menu.addAction(self.backup.action)
+        self.import_action = QAction(tr("&Import a spreadsheet…"), self)
+        self.import_action.setToolTip(tr("Add apprentices, placements, outcomes or evidence"))
+        self.import_action.triggered.connect(self.import_spreadsheet)
+        file_menu.addAction(self.import_action)
         self.lock_action = QAction(tr("&Lock now"), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(lambda: self.lock.lock())
@@ -292,6 +297,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setEnabled(actor is not None)
         self.settings_action.setVisible(actor is not None and actor.can(Permission.CHANGE_SETTINGS))
         self.backup.set_actor(actor)
+        self.import_action.setVisible(bool(importable_kinds(actor)))
         self.apprentices.set_actor(actor)
         for page in (
             self.dashboard_page,
@@ -420,6 +426,10 @@ class MainWindow(QMainWindow):
                 self._settings.setValue(
                     HEADER_KEY.format(name=table.objectName()), header.saveState()
                 )
+
+    def import_spreadsheet(self) -> None:
+        if open_import_dialog(self._db, self.actor, self):
+            self.apprentices_page.reload()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.lock.close()
