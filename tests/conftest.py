@@ -33,7 +33,15 @@ from assessor_app.startup import open_app_database
 from assessor_app.store.catalogue_files import load_default_catalogue
 from assessor_app.store.database import Database
 from assessor_app.ui import workers
-from assessor_app.ui.qt import QDialog, QMessageBox, QSettings, Qt, QWidget
+from assessor_app.ui.qt import (
+    QApplication,
+    QDialog,
+    QMessageBox,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QWidget,
+)
 
 # Shared CI machines are slow and noisy; property tests that filter inputs must
 # not fail on timing or on how many examples a random seed happens to discard.
@@ -121,13 +129,30 @@ def db_target(backend: str, request: pytest.FixtureRequest) -> Iterator[str | No
     try:
         yield postgres_url(name)
     finally:
+        settle_background_work()
         postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def settle_background_work() -> None:
+    """Let a test's windows finish the loads they started on the thread pool, and
+    deliver their answers, while the test's database still exists: a load that ran
+    after the database was dropped would report its failure into a later test."""
+    app = QApplication.instance()
+    pool = QThreadPool.globalInstance()
+    for _ in range(5):  # an answer may start another load
+        pool.waitForDone(30_000)
+        if app is None:
+            return
+        app.processEvents()
+        if pool.activeThreadCount() == 0:
+            return
 
 
 @pytest.fixture
 def db(app_paths: AppPaths, db_target: str | None) -> Iterator[Database]:
     database = open_app_database(app_paths, db_target)
     yield database
+    settle_background_work()
     database.dispose()
 
 
@@ -225,6 +250,7 @@ def demo(demo_folder: Path, tmp_path: Path) -> Iterator[Database]:
     shutil.copytree(demo_folder, copy)
     database = open_app_database(AppPaths(copy))
     yield database
+    settle_background_work()
     database.dispose()
 
 
