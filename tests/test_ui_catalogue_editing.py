@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assessor_app.domain.catalogue import RuleScope, ValueStatus
 from assessor_app.services import catalogue
-from assessor_app.services.catalogue_queries import load_qualification
-from assessor_app.services.errors import FieldError, NotFound
+from assessor_app.services.catalogue_queries import load_qualification, unit_affinities
+from assessor_app.services.errors import FieldError, NotFound, ServiceError
 from assessor_app.services.roles import Actor, PermissionDenied, Role
 from assessor_app.store import models
 from assessor_app.ui.dialogs import catalogue_dialogs
@@ -243,3 +243,75 @@ def test_services_refuse_without_a_traceback_reaching_the_dialog(qtbot, db):
     dialog.unit_b_combo.setCurrentIndex(1)
     dialog.add_button.click()
     assert "may not edit the catalogue" in dialog.message_label.text()
+
+
+# Where a unit can be evidenced
+
+
+def test_affinities_change_together_and_each_change_is_audited(db):
+    before = unit_affinities(db, CODE, "B6")
+    entries = audit_count(db)
+    wanted = {"ward": "rarely", "community": None, "day_centre": "often"}
+    changed = catalogue.set_unit_affinities(db, ADMIN, CODE, "B6", wanted)
+    after = unit_affinities(db, CODE, "B6")
+    assert after["ward"] == "rarely" and after["day_centre"] == "often"
+    assert "community" not in after
+    differing = [kind for kind, level in wanted.items() if before.get(kind) != level]
+    assert changed == len(differing) > 0
+    assert audit_count(db) == entries + changed
+    action, detail = last_audit(db)
+    assert action == "catalogue.set_affinity"
+    last = differing[-1]
+    assert detail == {
+        "setting_type": last,
+        "changes": {"affinity": [before.get(last), wanted[last]]},
+    }
+
+
+def test_a_bad_affinity_changes_nothing(db):
+    before = unit_affinities(db, CODE, "B6")
+    with pytest.raises(ServiceError, match="often, sometimes or rarely"):
+        catalogue.set_unit_affinities(db, ADMIN, CODE, "B6", {"ward": "rarely", "day_centre": "x"})
+    with pytest.raises(ServiceError, match="not a setting type"):
+        catalogue.set_unit_affinities(db, ADMIN, CODE, "B6", {"ward": "rarely", "moon": "often"})
+    with pytest.raises(PermissionDenied):
+        catalogue.set_unit_affinities(db, TUTOR, CODE, "B6", {"ward": "rarely"})
+    assert unit_affinities(db, CODE, "B6") == before
+
+
+def test_the_settings_dialog_shows_and_saves_the_table(page, db, monkeypatch):
+    saved = unit_affinities(db, CODE, "B6")
+    shown = {}
+
+    def fill(dialog):
+        shown.update({kind: combo.currentData() for kind, combo in dialog.combos.items()})
+        dialog.combos["mental_health_unit"].setCurrentIndex(
+            dialog.combos["mental_health_unit"].findData("rarely")
+        )
+        dialog.combos["ward"].setCurrentIndex(dialog.combos["ward"].findData(None))
+        dialog.save_button.click()
+        return dialog.result() == 1
+
+    monkeypatch.setattr(catalogue_page_module, "run_dialog", fill)
+    assert not page.settings_button.isEnabled()  # until a unit is chosen
+    select_unit(page, "B6")
+    page.settings_button.click()
+    assert {k: v for k, v in shown.items() if v is not None} == saved
+    after = unit_affinities(db, CODE, "B6")
+    assert after["mental_health_unit"] == "rarely"
+    assert "ward" not in after
+
+
+def test_an_unchanged_settings_dialog_saves_nothing(page, db):
+    unit = load_qualification(db, CODE).unit("B6")
+    dialog = catalogue_dialogs.UnitSettingsDialog(db, ADMIN, CODE, unit)
+    count = audit_count(db)
+    dialog.save_button.click()
+    assert dialog.result() == 1
+    assert audit_count(db) == count
+    dialog.deleteLater()
+
+
+def audit_count(db):
+    with db.reading() as session:
+        return session.scalar(select(func.count(models.AuditEntry.id)))

@@ -4,11 +4,13 @@ record barred pairs. Each checks the role, runs in one transaction and is audite
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessor_app.domain import catalogue as domain
-from assessor_app.domain.unit_map import SETTING_TYPES, parse_affinity_csv
+from assessor_app.domain.unit_map import SETTING_TYPES, Affinity, parse_affinity_csv
 from assessor_app.services import audit
 from assessor_app.services.errors import FieldError, NotFound, ServiceError, StaleEdit
 from assessor_app.services.roles import SYSTEM, Actor, Permission
@@ -97,6 +99,9 @@ def _install_affinity(session: Session, code: str) -> bool:
     return bool(table)
 
 
+AFFINITY_LEVELS = tuple(level.value for level in Affinity)
+
+
 def set_unit_affinity(
     db: Database,
     actor: Actor,
@@ -106,38 +111,63 @@ def set_unit_affinity(
     affinity: str | None,
 ) -> None:
     """How often a setting type offers the chance to evidence a unit; None clears it."""
+    set_unit_affinities(db, actor, qualification, ref, {setting_type: affinity})
+
+
+def set_unit_affinities(
+    db: Database,
+    actor: Actor,
+    qualification: str,
+    ref: str,
+    levels: Mapping[str, str | None],
+) -> int:
+    """Set how often each setting type offers the chance to evidence a unit (None
+    clears one), all or nothing. Returns how many changed; each change is audited."""
     actor.require(Permission.EDIT_CATALOGUE)
-    if setting_type not in SETTING_TYPES:
-        raise ServiceError(f"'{setting_type}' is not a setting type ({', '.join(SETTING_TYPES)}).")
-    if affinity is not None and affinity not in ("often", "sometimes", "rarely"):
-        raise ServiceError("Affinity must be often, sometimes or rarely.")
+    for setting_type, affinity in levels.items():
+        if setting_type not in SETTING_TYPES:
+            raise ServiceError(
+                f"'{setting_type}' is not a setting type ({', '.join(SETTING_TYPES)})."
+            )
+        if affinity is not None and affinity not in AFFINITY_LEVELS:
+            raise ServiceError("Affinity must be often, sometimes or rarely.")
+    changed = 0
     with db.transaction() as session:
         unit = _unit_row(session, qualification, ref)
-        row = session.scalar(
-            select(models.UnitSettingAffinity).where(
-                models.UnitSettingAffinity.unit_id == unit.id,
-                models.UnitSettingAffinity.setting_type == setting_type,
+        rows = {
+            row.setting_type: row
+            for row in session.scalars(
+                select(models.UnitSettingAffinity).where(
+                    models.UnitSettingAffinity.unit_id == unit.id
+                )
             )
-        )
-        before = row.affinity if row is not None else None
-        if affinity is None:
-            if row is not None:
+        }
+        for setting_type, affinity in levels.items():
+            row = rows.get(setting_type)
+            before = row.affinity if row is not None else None
+            if before == affinity:
+                continue
+            if affinity is None:
                 session.delete(row)
-        elif row is None:
-            session.add(
-                models.UnitSettingAffinity(unit=unit, setting_type=setting_type, affinity=affinity)
+            elif row is None:
+                session.add(
+                    models.UnitSettingAffinity(
+                        unit=unit, setting_type=setting_type, affinity=affinity
+                    )
+                )
+            else:
+                row.affinity = affinity
+            changed += 1
+            audit.record(
+                session,
+                actor,
+                "catalogue.set_affinity",
+                "unit",
+                f"{qualification}/{ref}",
+                setting_type=setting_type,
+                changes={"affinity": [before, affinity]},
             )
-        else:
-            row.affinity = affinity
-        audit.record(
-            session,
-            actor,
-            "catalogue.set_affinity",
-            "unit",
-            f"{qualification}/{ref}",
-            setting_type=setting_type,
-            changes={"affinity": [before, affinity]},
-        )
+    return changed
 
 
 def set_unit_credits(

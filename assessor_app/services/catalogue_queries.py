@@ -78,3 +78,16 @@ def care_certificate_standards(db: Database) -> list[tuple[int, str]]:
             ).order_by(models.CareCertificateStandard.number)
         ).all()
     return [(number, title) for number, title in rows]
+
+
+def unit_affinities(db: Database, code: str, ref: str) -> dict[str, str]:
+    """How often each setting type offers the chance to evidence one unit, by setting
+    type; a type with no judgement recorded is absent."""
+    with db.reading() as session:
+        rows = session.execute(
+            select(models.UnitSettingAffinity.setting_type, models.UnitSettingAffinity.affinity)
+            .join(models.Unit, models.Unit.id == models.UnitSettingAffinity.unit_id)
+            .join(models.Qualification)
+            .where(models.Qualification.code == code, models.Unit.ref == ref)
+        ).all()
+    return {setting_type: level for setting_type, level in rows}

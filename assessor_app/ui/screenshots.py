@@ -40,10 +40,14 @@ def save_screenshots(out: Path, *, work_dir: Path | None = None, dark: bool = Fa
     from assessor_app.ui.dialogs.catalogue_dialogs import (
         BarredPairsDialog,
         RuleDialog,
+        UnitSettingsDialog,
         UnitValueDialog,
     )
+    from assessor_app.ui.dialogs.import_dialog import ImportDialog
     from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog
+    from assessor_app.ui.dialogs.organisation_dialog import OrganisationDialog
     from assessor_app.ui.dialogs.password_dialog import ChangePasswordDialog
+    from assessor_app.ui.dialogs.settings_dialog import SettingsDialog
     from assessor_app.ui.dialogs.user_dialog import NewUserDialog
     from assessor_app.ui.main_window import MainWindow, database_location
     from assessor_app.ui.qt import QApplication, QSettings, QWidget
@@ -119,6 +123,13 @@ def save_screenshots(out: Path, *, work_dir: Path | None = None, dark: bool = Fa
                     "dialog-unit-value",
                     lambda: UnitValueDialog(db, admin, qual.code, unit, window),
                 ),
+                (
+                    "dialog-unit-settings",
+                    lambda: UnitSettingsDialog(db, admin, qual.code, qual.unit("B6"), window),
+                ),
+                ("dialog-provider-settings", lambda: SettingsDialog(db, admin, window)),
+                ("dialog-new-organisation", lambda: OrganisationDialog(db, admin, None, window)),
+                ("dialog-import", lambda: ImportDialog(db, admin, window)),
                 ("dialog-rules", lambda: RuleDialog(db, admin, qual, window, group="B")),
                 ("dialog-barred-pairs", lambda: BarredPairsDialog(db, admin, qual, window)),
             ]

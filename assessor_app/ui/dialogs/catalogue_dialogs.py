@@ -15,11 +15,13 @@ from assessor_app.domain.catalogue import (
     Unit,
     ValueStatus,
 )
+from assessor_app.domain.unit_map import SETTING_TYPES
 from assessor_app.services import catalogue
-from assessor_app.services.catalogue_queries import load_qualification
+from assessor_app.services.catalogue_queries import load_qualification, unit_affinities
 from assessor_app.services.errors import FieldError, ServiceError
 from assessor_app.services.roles import PermissionDenied
 from assessor_app.ui.dialogs.form_dialog import FormDialog
+from assessor_app.ui.dialogs.organisation_dialog import setting_type_label
 from assessor_app.ui.models.column_table_model import Column
 from assessor_app.ui.models.unit_table_model import status_label
 from assessor_app.ui.pages.record_tab import ask_to_confirm, message_label, show_message
@@ -90,6 +92,59 @@ class UnitValueDialog(FormDialog):
 
     def field_for(self, exc: ServiceError) -> str | None:
         return "credits" if "credit" in str(exc).lower() else None
+
+
+_AFFINITY_CHOICES = (
+    (None, tr("Not judged")),
+    ("often", tr("Often")),
+    ("sometimes", tr("Sometimes")),
+    ("rarely", tr("Rarely")),
+)
+
+
+class UnitSettingsDialog(FormDialog):
+    """How often each kind of placement setting gives the chance to evidence one unit:
+    the unit map and its placement suggestions read this table."""
+
+    def __init__(
+        self, db: Database, actor: Actor, code: str, unit: Unit, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            tr("Where {ref} can be evidenced").format(ref=unit.ref),
+            parent,
+            intro=tr(
+                "{ref} {title}. For each kind of setting, how often does a placement there "
+                "give the chance to evidence this unit? The unit map suggests placements "
+                "from these answers and warns when a unit is planned where it is rarely "
+                "seen. Not judged: no suggestion either way."
+            ).format(ref=unit.ref, title=unit.title),
+        )
+        self._db, self._actor, self._code, self._unit = db, actor, code, unit
+        self.saved = unit_affinities(db, code, unit.ref)
+        self.combos: dict[str, QComboBox] = {}
+        for setting_type in SETTING_TYPES:
+            combo = QComboBox()
+            for level, text in _AFFINITY_CHOICES:
+                combo.addItem(text, level)
+            combo.setCurrentIndex(combo.findData(self.saved.get(setting_type)))
+            # A label's & marks its shortcut key: 'A&E' must show its ampersand.
+            label = tr("{setting}:").format(
+                setting=setting_type_label(setting_type).replace("&", "&&")
+            )
+            self.add_field(setting_type, label, combo)
+            self.combos[setting_type] = combo
+
+    def levels(self) -> dict[str, str | None]:
+        """The answers that differ from what is saved."""
+        chosen = {kind: combo.currentData() for kind, combo in self.combos.items()}
+        return {kind: level for kind, level in chosen.items() if level != self.saved.get(kind)}
+
+    def submit(self) -> int:
+        changes = self.levels()
+        if not changes:
+            return 0
+        db, actor, code, ref = self._db, self._actor, self._code, self._unit.ref
+        return catalogue.set_unit_affinities(db, actor, code, ref, changes)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from assessor_app.ui.dialogs.form_dialog import FormDialog
 from assessor_app.ui.qt import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -45,6 +45,8 @@ def optional_number(text: str, field: str, label: str) -> int | None:
 
 
 def setting_type_label(setting_type: str) -> str:
+    if setting_type == "other":  # the domain's word for it reads in a sentence, not alone
+        return tr("Other setting")
     label = tr(SETTING_TYPE_LABELS.get(setting_type, setting_type.replace("_", " ")))
     return label[:1].upper() + label[1:]
 
@@ -69,11 +71,13 @@ class OrganisationDialog(FormDialog):
         self.provider_box = QCheckBox(tr("Training provider"))
         self.agency_box = QCheckBox(tr("Training agency"))
         roles = QWidget()
-        roles_row = QHBoxLayout(roles)
-        roles_row.setContentsMargins(0, 0, 0, 0)
-        for box in (self.employer_box, self.host_box, self.provider_box, self.agency_box):
-            roles_row.addWidget(box)
-        roles_row.addStretch(1)
+        # Two by two: four in a row do not fit the form's width and were cut short.
+        roles_grid = QGridLayout(roles)
+        roles_grid.setContentsMargins(0, 0, 0, 0)
+        boxes = (self.employer_box, self.host_box, self.provider_box, self.agency_box)
+        for n, box in enumerate(boxes):
+            roles_grid.addWidget(box, n // 2, n % 2)
+        roles_grid.setColumnStretch(2, 1)
         self.sector_combo = QComboBox()
         for sector in SECTORS:
             self.sector_combo.addItem(tr(SECTOR_LABELS[sector]), sector)

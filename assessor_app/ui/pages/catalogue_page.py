@@ -9,7 +9,12 @@ from assessor_app.domain.catalogue import CreditRule, Qualification, RuleScope, 
 from assessor_app.services.catalogue_queries import list_qualifications, load_qualification
 from assessor_app.services.errors import ServiceError
 from assessor_app.services.roles import Actor, Permission
-from assessor_app.ui.dialogs.catalogue_dialogs import BarredPairsDialog, RuleDialog, UnitValueDialog
+from assessor_app.ui.dialogs.catalogue_dialogs import (
+    BarredPairsDialog,
+    RuleDialog,
+    UnitSettingsDialog,
+    UnitValueDialog,
+)
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SortFilterProxy
 from assessor_app.ui.models.unit_table_model import UnitTableModel
 from assessor_app.ui.pages.record_tab import run_dialog
@@ -207,6 +212,11 @@ class CataloguePage(QWidget):
         self.edit_unit_button.setToolTip(
             tr("Enter or correct the chosen unit's credits and value status")
         )
+        self.settings_button = QPushButton(tr("&Where it can be evidenced…"))
+        self.settings_button.setObjectName("editUnitSettings")
+        self.settings_button.setToolTip(
+            tr("Say how often each kind of placement setting gives the chance to evidence the unit")
+        )
         self.rules_button = QPushButton(tr("R&ules and groups…"))
         self.rules_button.setObjectName("editRules")
         self.rules_button.setToolTip(tr("Set the credit limits and group names"))
@@ -218,11 +228,13 @@ class CataloguePage(QWidget):
         edit_layout = QHBoxLayout(self.edit_row)
         edit_layout.setContentsMargins(0, 0, 0, 0)
         edit_layout.addWidget(self.edit_unit_button)
+        edit_layout.addWidget(self.settings_button)
         edit_layout.addWidget(self.rules_button)
         edit_layout.addWidget(self.pairs_button)
         edit_layout.addStretch(1)
         self.edit_row.hide()
         self.edit_unit_button.clicked.connect(self.edit_unit)
+        self.settings_button.clicked.connect(self.edit_unit_settings)
         self.rules_button.clicked.connect(self.edit_rules)
         self.pairs_button.clicked.connect(self.edit_barred_pairs)
         self.table.doubleClicked.connect(lambda _index: self.edit_unit())
@@ -280,7 +292,9 @@ class CataloguePage(QWidget):
         self._update_edit_buttons()
 
     def _update_edit_buttons(self) -> None:
-        self.edit_unit_button.setEnabled(self.can_edit and self.selected_unit() is not None)
+        chosen = self.can_edit and self.selected_unit() is not None
+        self.edit_unit_button.setEnabled(chosen)
+        self.settings_button.setEnabled(chosen)
         self.rules_button.setEnabled(self.can_edit and self.qualification is not None)
         self.pairs_button.setEnabled(self.can_edit and self.qualification is not None)
 
@@ -313,6 +327,15 @@ class CataloguePage(QWidget):
         dialog = UnitValueDialog(self._db, self._actor, self.qualification.code, unit, self)
         if run_dialog(dialog):
             self._reshow(unit.ref)
+        dialog.deleteLater()
+
+    def edit_unit_settings(self) -> None:
+        unit = self.selected_unit()
+        if not self.can_edit or unit is None or self.qualification is None:
+            return
+        assert self._actor is not None
+        dialog = UnitSettingsDialog(self._db, self._actor, self.qualification.code, unit, self)
+        run_dialog(dialog)
         dialog.deleteLater()
 
     def edit_rules(self) -> None:
