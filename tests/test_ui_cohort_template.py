@@ -13,7 +13,7 @@ from assessor_app.services.audit_queries import AuditFilter, find_audit_entries
 from assessor_app.services.cohorts import CohortInput, update_cohort
 from assessor_app.services.planner_queries import TemplatePeriod, cohort_rows, cohort_template
 from assessor_app.services.progress_queries import apprentice_progress
-from assessor_app.services.unit_plans import plan_unit
+from assessor_app.services.unit_plans import plan_unit, set_cohort_template
 from assessor_app.ui import workers
 from assessor_app.ui.dialogs.cohort_template_dialog import (
     CohortTemplateDialog,
@@ -211,6 +211,23 @@ def test_a_refused_period_is_explained_in_the_dialog_and_nothing_changes(qtbot, 
     assert len(dialog.model.periods) == 3
     assert shown_period(dialog, "B3") == "—"
     assert shown_period(dialog, "C13") == "Period 5 (beyond the cohort's 3 placements)"
+
+
+def test_a_period_changed_by_someone_else_is_not_overwritten(qtbot, demo):
+    coordinator = sign_in(demo, "coordinator")
+    dialog = open_dialog(qtbot, demo, coordinator)
+    second, third = (period_label(p) for p in dialog.model.periods[1:3])
+    # Meanwhile a colleague puts B3 in the second period.
+    set_cohort_template(demo, sign_in(demo, "admin"), cohort_id(demo, coordinator), "B3", 2)
+
+    choose_period(dialog, "B3", third)
+
+    assert dialog.message.text().startswith(
+        "Someone else changed the template for B3 after you opened it: it is now in period 2."
+    )
+    template = cohort_template(demo, coordinator, cohort_id(demo, coordinator))
+    assert next(u.period for u in template.units if u.ref == "B3") == 2  # theirs is kept
+    assert shown_period(dialog, "B3") == second  # the table shows it as it is now
 
 
 def test_a_role_without_choose_units_sees_no_template_button(qtbot, monkeypatch, demo):

@@ -105,10 +105,19 @@ def _planned_where(session: Session, placement_id: int | None) -> str:
 
 
 def set_cohort_template(
-    db: Database, actor: Actor, cohort_id: int, unit_ref: str, period: int | None
+    db: Database,
+    actor: Actor,
+    cohort_id: int,
+    unit_ref: str,
+    period: int | None,
+    *,
+    expected_period: int | _Unchecked | None = UNCHECKED,
 ) -> None:
     """The cohort's template: the placement period (1 = first) in which a unit is
-    usually evidenced; None removes it from the template."""
+    usually evidenced; None removes it from the template.
+
+    `expected_period` is the unit's period when the user looked (None: not in the
+    template); if someone has changed it since, StaleEdit refuses the change."""
     actor.require(Permission.CHOOSE_UNITS)
     with db.transaction() as session:
         cohort = load_for_edit(session, Cohort, cohort_id, "cohort")
@@ -129,6 +138,13 @@ def set_cohort_template(
             )
         )
         before = row.period if row is not None else None
+        if expected_period is not UNCHECKED and before != expected_period:
+            where = "not in the template" if before is None else f"in period {before}"
+            raise StaleEdit(
+                f"Someone else changed the template for {unit_ref} after you opened it: "
+                f"it is now {where}. The template shows it as it is now; check it, then "
+                "choose again."
+            )
         if period is None:
             if row is not None:
                 session.delete(row)

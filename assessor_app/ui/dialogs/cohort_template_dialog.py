@@ -340,6 +340,8 @@ class CohortTemplateDialog(QDialog):
         if self._busy or not self.can_edit:
             return
         db, actor, cohort_id = self._db, self._actor, self._cohort_id
+        shown = self.model.unit(ref)
+        expected = shown.period if shown is not None else None
         self._set_busy(True)
 
         def saved(_result: object) -> None:
@@ -363,7 +365,9 @@ class CohortTemplateDialog(QDialog):
 
         self._tell("")
         run_task(
-            lambda: set_cohort_template(db, actor, cohort_id, ref, period),
+            lambda: set_cohort_template(
+                db, actor, cohort_id, ref, period, expected_period=expected
+            ),
             saved,
             refused,
             owner=self,
