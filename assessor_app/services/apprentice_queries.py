@@ -479,6 +479,41 @@ def apprentice_overview(
         return overview_of(records[apprentice_id], settings, today)
 
 
+@dataclass(frozen=True, slots=True)
+class ProgrammeStanding:
+    """Where an apprentice stands on the Care Certificate, off-the-job hours and
+    reviews: what the record tabs show above their lists."""
+
+    start_date: date
+    care_certificate: CareCertificateStatus
+    off_the_job: OffTheJobPace
+    next_review_due: date
+
+
+def programme_standing(
+    db: Database, actor: Actor, apprentice_id: int, *, today: date | None = None
+) -> ProgrammeStanding:
+    """The same figures as the overview's, without its selection and schedule checks."""
+    actor.require(Permission.VIEW_RECORDS)
+    today = today or date.today()
+    settings = get_settings(db)
+    with db.reading() as session:
+        records = read_records(session, [apprentice_id], settings, today).get(apprentice_id)
+        if records is None:
+            raise NotFound("That apprentice no longer exists.")
+        start = records.apprentice.start_date
+        return ProgrammeStanding(
+            start_date=start,
+            care_certificate=records.care_certificate,
+            off_the_job=records.off_the_job,
+            next_review_due=next_review_due(
+                start,
+                list(records.review_dates),
+                interval_weeks=settings["review_interval_weeks"],
+            ),
+        )
+
+
 def cohort_schedule_findings(
     db: Database, actor: Actor, cohort_id: int, *, today: date | None = None
 ) -> list[ScheduleFinding]:

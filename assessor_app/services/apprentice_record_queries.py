@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from assessor_app.domain.care_certificate import CareCertificateStatus
 from assessor_app.domain.off_the_job import OffTheJobPace
-from assessor_app.services.apprentice_queries import apprentice_overview
+from assessor_app.services.apprentice_queries import programme_standing
 from assessor_app.services.report_queries import (
     ReviewLine,
     load_apprentice,
@@ -104,7 +104,7 @@ class ApprenticeProfile:
 def care_certificate_view(
     db: Database, actor: Actor, apprentice_id: int, *, today: date | None = None
 ) -> CareCertificateView:
-    overview = apprentice_overview(db, actor, apprentice_id, today=today)
+    overview = programme_standing(db, actor, apprentice_id, today=today)
     with db.reading() as session:
         done = {
             c.standard_id: c
@@ -134,7 +134,7 @@ def care_certificate_view(
 def off_the_job_view(
     db: Database, actor: Actor, apprentice_id: int, *, today: date | None = None
 ) -> OffTheJobView:
-    overview = apprentice_overview(db, actor, apprentice_id, today=today)
+    overview = programme_standing(db, actor, apprentice_id, today=today)
     with db.reading() as session:
         hours = load_apprentice(session, apprentice_id).cohort.contracted_hours_per_week
         logged = list(
@@ -157,7 +157,7 @@ def off_the_job_view(
 def reviews_view(
     db: Database, actor: Actor, apprentice_id: int, *, today: date | None = None
 ) -> ReviewsView:
-    overview = apprentice_overview(db, actor, apprentice_id, today=today)
+    overview = programme_standing(db, actor, apprentice_id, today=today)
     reviews = review_actions(db, actor, apprentice_id)
     return ReviewsView(overview.start_date, reviews, overview.next_review_due)
 

@@ -17,11 +17,10 @@ from assessor_app.services.apprentice_queries import (
     HistoryEntry,
     PlacementView,
     apprentice_history,
-    apprentice_overview,
     placement_record,
 )
 from assessor_app.services.errors import ServiceError
-from assessor_app.services.progress_queries import ApprenticeProgress, apprentice_progress
+from assessor_app.services.progress_queries import ApprenticeProgress, overview_and_progress
 from assessor_app.services.roles import Actor, Permission, PermissionDenied
 from assessor_app.ui.colours import Tone, tone_style
 from assessor_app.ui.dialogs.form_dialog import FormDialog
@@ -87,11 +86,9 @@ def load_details(
     db: Database, actor: Actor, apprentice_id: int, *, today: date | None = None
 ) -> ApprenticeDetails:
     """Everything the page shows, read in one go on a worker thread."""
-    return ApprenticeDetails(
-        overview=apprentice_overview(db, actor, apprentice_id, today=today),
-        progress=apprentice_progress(db, actor, apprentice_id, today=today),
-        history=tuple(apprentice_history(db, actor, apprentice_id)),
-    )
+    overview, progress = overview_and_progress(db, actor, apprentice_id, today=today)
+    history = tuple(apprentice_history(db, actor, apprentice_id))
+    return ApprenticeDetails(overview, progress, history)
 
 
 def severity_label(severity: Severity) -> str:

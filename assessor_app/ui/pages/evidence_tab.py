@@ -232,19 +232,19 @@ class EvidenceTab(RecordTab):
         self.data = data
         self.model.set_rows(data.book.evidence)
         self.unit_model.set_rows(data.book.units)
-        self.table.resizeColumnsToContents()
         # Long titles and places are cut short (the tooltip has them whole) so the
         # status, IQA and files columns stay in view.
-        for column, most in (
-            (EvidenceTableModel.TITLE, 180),
-            (EvidenceTableModel.COVERS, 110),
-            (EvidenceTableModel.WHERE, 120),
-            (EvidenceTableModel.ASSESSOR, 110),
-            (EvidenceTableModel.FILES, 60),
-        ):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), most))
-        self.unit_table.resizeColumnsToContents()
-        self.unit_table.setColumnWidth(UnitSignOffModel.TITLE, 380)
+        self.fit_columns(
+            self.table,
+            {
+                EvidenceTableModel.TITLE: 180,
+                EvidenceTableModel.COVERS: 110,
+                EvidenceTableModel.WHERE: 120,
+                EvidenceTableModel.ASSESSOR: 110,
+                EvidenceTableModel.FILES: 60,
+            },
+        )
+        self.fit_columns(self.unit_table, {UnitSignOffModel.TITLE: 380})
         counts = {s: sum(1 for e in data.book.evidence if e.status == s) for s in _STATUSES}
         signed = sum(1 for u in data.book.units if u.signed_off_on is not None)
         self.summary_label.setText(
