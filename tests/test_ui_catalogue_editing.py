@@ -10,12 +10,17 @@ from sqlalchemy import func, select
 
 from assessor_app.domain.catalogue import RuleScope, ValueStatus
 from assessor_app.services import catalogue
-from assessor_app.services.catalogue_queries import load_qualification, unit_affinities
+from assessor_app.services.catalogue_queries import (
+    load_qualification,
+    unit_affinities,
+    unit_outcomes,
+)
 from assessor_app.services.errors import FieldError, NotFound, ServiceError
 from assessor_app.services.roles import Actor, PermissionDenied, Role
 from assessor_app.store import models
 from assessor_app.ui.dialogs import catalogue_dialogs
 from assessor_app.ui.dialogs.catalogue_dialogs import BarredPairsDialog
+from assessor_app.ui.dialogs.outcomes_dialog import OutcomesDialog, parse_criteria
 from assessor_app.ui.pages import catalogue_page as catalogue_page_module
 from assessor_app.ui.pages.catalogue_page import CataloguePage
 
@@ -24,7 +29,10 @@ TUTOR = Actor(None, "tutor", Role.TUTOR)
 CODE = "L2-CARE"
 
 
-pytestmark = pytest.mark.usefixtures("inline_tasks")
+pytestmark = [
+    pytest.mark.usefixtures("inline_tasks"),
+    pytest.mark.qt_log_ignore("propagateSizeHints"),  # the offscreen platform, on showing
+]
 
 
 def rule(db, scope, group=None):
@@ -315,3 +323,88 @@ def test_an_unchanged_settings_dialog_saves_nothing(page, db):
 def audit_count(db):
     with db.reading() as session:
         return session.scalar(select(func.count(models.AuditEntry.id)))
+
+
+# Learning outcomes and criteria
+
+
+def criteria_rows(dialog):
+    return [
+        (dialog.table.model().index(r, 1).data(), dialog.table.model().index(r, 2).data())
+        for r in range(dialog.table.model().rowCount())
+    ]
+
+
+def test_criteria_lines_are_read_with_their_numbers():
+    text = "1.1 Define duty of care\n\n1.2: Describe how it affects work\n  1.3 - Explain why"
+    assert parse_criteria(text) == [
+        ("1.1", "Define duty of care"),
+        ("1.2", "Describe how it affects work"),
+        ("1.3", "Explain why"),
+    ]
+    with pytest.raises(FieldError, match="Line 2 needs"):
+        parse_criteria("1.1 Define\nDescribe")
+    with pytest.raises(FieldError, match="one a line"):
+        parse_criteria("  \n")
+
+
+def test_an_outcome_added_in_the_dialog_is_listed_saved_and_audited(qtbot, db):
+    unit = load_qualification(db, CODE).unit("A4")
+    dialog = OutcomesDialog(db, ADMIN, CODE, unit)
+    qtbot.addWidget(dialog)
+    assert criteria_rows(dialog) == []
+    assert dialog.empty_label.isVisibleTo(dialog)
+
+    dialog.number_edit.setText("1")
+    dialog.text_edit.setText("Understand the implications of duty of care")
+    dialog.criteria_edit.setPlainText("1.1 Define duty of care\n1.2 Describe how it affects work")
+    dialog.add_button.click()
+
+    assert criteria_rows(dialog) == [
+        ("1.1", "Define duty of care"),
+        ("1.2", "Describe how it affects work"),
+    ]
+    assert dialog.message_label.text() == "Outcome 1 added with 2 criteria."
+    assert dialog.number_edit.text() == "" and dialog.criteria_edit.toPlainText() == ""
+    assert dialog.changed
+    assert [o.number for o in unit_outcomes(db, CODE, "A4")] == ["1"]
+    action, detail = last_audit(db)
+    assert action == "catalogue.add_learning_outcome"
+    assert detail["criteria"] == ["1.1", "1.2"]
+
+
+def test_a_refused_outcome_keeps_the_typing_and_changes_nothing(qtbot, db):
+    catalogue.add_learning_outcome(db, ADMIN, CODE, "A4", "1", "Understand", [("1.1", "Define")])
+    dialog = OutcomesDialog(db, ADMIN, CODE, load_qualification(db, CODE).unit("A4"))
+    qtbot.addWidget(dialog)
+    dialog.number_edit.setText("2")
+    dialog.text_edit.setText("Know how to respond")
+    dialog.criteria_edit.setPlainText("1.1 Reused number")
+    dialog.add_button.click()
+    assert "must be unique within unit A4: 1.1" in dialog.message_label.text()
+    assert dialog.criteria_edit.toPlainText() == "1.1 Reused number"  # kept to correct
+    assert [o.number for o in unit_outcomes(db, CODE, "A4")] == ["1"]
+
+    dialog.number_edit.clear()
+    dialog.add_button.click()
+    assert dialog.marks.message("number") == "Give the outcome's number, e.g. 1."
+
+
+def test_everyone_reads_outcomes_and_only_an_administrator_adds(qtbot, db, monkeypatch):
+    catalogue.add_learning_outcome(db, ADMIN, CODE, "A4", "1", "Understand", [("1.1", "Define")])
+    seen = []
+
+    def look(dialog):
+        seen.append((criteria_rows(dialog), dialog.add_box.isVisibleTo(dialog)))
+        return False
+
+    monkeypatch.setattr(catalogue_page_module, "run_dialog", look)
+    widget = CataloguePage(db)
+    qtbot.addWidget(widget)
+    widget.set_actor(TUTOR)
+    assert not widget.outcomes_button.isEnabled()  # until a unit is chosen
+    select_unit(widget, "A4")
+    widget.outcomes_button.click()
+    widget.set_actor(ADMIN)
+    widget.outcomes_button.click()
+    assert seen == [([("1.1", "Define")], False), ([("1.1", "Define")], True)]

@@ -91,3 +91,33 @@ def unit_affinities(db: Database, code: str, ref: str) -> dict[str, str]:
             .where(models.Qualification.code == code, models.Unit.ref == ref)
         ).all()
     return {setting_type: level for setting_type, level in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeView:
+    number: str
+    text: str
+    criteria: tuple[tuple[str, str], ...]  # (number, text), in the specification's order
+
+
+def unit_outcomes(db: Database, code: str, ref: str) -> list[OutcomeView]:
+    """One unit's learning outcomes with their assessment criteria, in order."""
+    with db.reading() as session:
+        rows = session.scalars(
+            select(models.LearningOutcome)
+            .join(models.Unit, models.Unit.id == models.LearningOutcome.unit_id)
+            .join(models.Qualification)
+            .where(models.Qualification.code == code, models.Unit.ref == ref)
+            .options(selectinload(models.LearningOutcome.criteria))
+            .order_by(models.LearningOutcome.position, models.LearningOutcome.id)
+        ).all()
+        return [
+            OutcomeView(
+                o.number,
+                o.text,
+                tuple(
+                    (c.number, c.text) for c in sorted(o.criteria, key=lambda c: (c.position, c.id))
+                ),
+            )
+            for o in rows
+        ]

@@ -46,6 +46,7 @@ def save_screenshots(out: Path, *, work_dir: Path | None = None, dark: bool = Fa
     from assessor_app.ui.dialogs.import_dialog import ImportDialog
     from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog
     from assessor_app.ui.dialogs.organisation_dialog import OrganisationDialog
+    from assessor_app.ui.dialogs.outcomes_dialog import OutcomesDialog
     from assessor_app.ui.dialogs.password_dialog import ChangePasswordDialog
     from assessor_app.ui.dialogs.settings_dialog import SettingsDialog
     from assessor_app.ui.dialogs.user_dialog import NewUserDialog
@@ -126,6 +127,10 @@ def save_screenshots(out: Path, *, work_dir: Path | None = None, dark: bool = Fa
                 (
                     "dialog-unit-settings",
                     lambda: UnitSettingsDialog(db, admin, qual.code, qual.unit("B6"), window),
+                ),
+                (
+                    "dialog-outcomes",
+                    lambda: OutcomesDialog(db, admin, qual.code, qual.unit("A4"), window),
                 ),
                 ("dialog-provider-settings", lambda: SettingsDialog(db, admin, window)),
                 ("dialog-new-organisation", lambda: OrganisationDialog(db, admin, None, window)),

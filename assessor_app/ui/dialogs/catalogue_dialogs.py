@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from assessor_app.domain.catalogue import (
     BarredPair,
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from assessor_app.services.roles import Actor
     from assessor_app.store.database import Database
 
+T = TypeVar("T")
 NO_LIMIT = -1  # the spin boxes' lowest value, shown as "no limit"
 
 
@@ -248,16 +249,49 @@ def _pair_text(qual: Qualification, ref: str) -> str:
     return tr("{ref} {title}").format(ref=ref, title=qual.unit(ref).title)
 
 
-class BarredPairsDialog(QDialog):
+class CatalogueListDialog(QDialog):
+    """A list of catalogue entries with changes made one at a time: each runs off
+    the window's thread, then the list is read again and a message says what changed
+    (or why it was refused). `changed` tells the page to show the catalogue again."""
+
+    def __init__(self, title: str, message_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.changed = False
+        self.message_label = message_label(message_name)
+
+    def run_change(
+        self,
+        work: Callable[[], object],
+        reread: Callable[[], T],
+        show: Callable[[T], None],
+        done_text: str,
+    ) -> None:
+        def change() -> T:
+            work()
+            return reread()
+
+        def done(value: T) -> None:
+            self.changed = True
+            show(value)
+            show_message(self.message_label, done_text)
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, ServiceError | PermissionDenied):
+                raise exc
+            show_message(self.message_label, str(exc), error=True)
+
+        run_task(change, done, failed, owner=self)
+
+
+class BarredPairsDialog(CatalogueListDialog):
     """List the pairs that cannot count together; add or remove one at a time."""
 
     def __init__(
         self, db: Database, actor: Actor, qual: Qualification, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("Barred pairs"))
+        super().__init__(tr("Barred pairs"), "pairMessage", parent)
         self._db, self._actor, self._qual = db, actor, qual
-        self.changed = False
         columns: list[Column[BarredPair]] = [
             Column(tr("Unit"), lambda p: _pair_text(self._qual, p.unit_a)),
             Column(tr("Cannot count with"), lambda p: _pair_text(self._qual, p.unit_b)),
@@ -281,7 +315,6 @@ class BarredPairsDialog(QDialog):
         self.reason_edit.setPlaceholderText(tr("e.g. the same content at another level"))
         self.add_button = QPushButton(tr("&Add pair"))
         self.add_button.setObjectName("addPair")
-        self.message_label = message_label("pairMessage")
 
         add_box = QGroupBox(tr("Add a barred pair"))
         add_form = QFormLayout(add_box)
@@ -329,22 +362,7 @@ class BarredPairsDialog(QDialog):
 
     def _run(self, work: Callable[[], object], done_text: str) -> None:
         db, code = self._db, self._qual.code
-
-        def change() -> Qualification:
-            work()
-            return load_qualification(db, code)
-
-        def done(qual: Qualification) -> None:
-            self.changed = True
-            self._show(qual)
-            show_message(self.message_label, done_text)
-
-        def failed(exc: Exception) -> None:
-            if not isinstance(exc, ServiceError | PermissionDenied):
-                raise exc
-            show_message(self.message_label, str(exc), error=True)
-
-        run_task(change, done, failed, owner=self)
+        self.run_change(work, lambda: load_qualification(db, code), self._show, done_text)
 
     def add_pair(self) -> None:
         a, b = self.unit_a_combo.currentData(), self.unit_b_combo.currentData()

@@ -15,6 +15,7 @@ from assessor_app.ui.dialogs.catalogue_dialogs import (
     UnitSettingsDialog,
     UnitValueDialog,
 )
+from assessor_app.ui.dialogs.outcomes_dialog import OutcomesDialog
 from assessor_app.ui.models.sort_proxy import ROW_ROLE, SortFilterProxy
 from assessor_app.ui.models.unit_table_model import UnitTableModel
 from assessor_app.ui.pages.record_tab import run_dialog
@@ -179,6 +180,14 @@ class CataloguePage(QWidget):
         self.count_label = QLabel()
         self.count_label.setObjectName("shownCount")
 
+        # Everyone may read a unit's outcomes and criteria; administrators add to them.
+        self.outcomes_button = QPushButton(tr("Ou&tcomes and criteria…"))
+        self.outcomes_button.setObjectName("unitOutcomes")
+        self.outcomes_button.setToolTip(
+            tr("The chosen unit's learning outcomes and the criteria evidence is recorded against")
+        )
+        self.outcomes_button.clicked.connect(self.show_outcomes)
+
         self.model = UnitTableModel(self)
         self.proxy = SortFilterProxy(
             text_columns=(UnitTableModel.REF, UnitTableModel.TITLE),
@@ -231,7 +240,6 @@ class CataloguePage(QWidget):
         edit_layout.addWidget(self.settings_button)
         edit_layout.addWidget(self.rules_button)
         edit_layout.addWidget(self.pairs_button)
-        edit_layout.addStretch(1)
         self.edit_row.hide()
         self.edit_unit_button.clicked.connect(self.edit_unit)
         self.settings_button.clicked.connect(self.edit_unit_settings)
@@ -273,7 +281,11 @@ class CataloguePage(QWidget):
         layout.addWidget(self.summary_label)
         layout.addSpacing(4)
         layout.addLayout(filter_row)
-        layout.addWidget(self.edit_row)
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.outcomes_button)
+        unit_row.addWidget(self.edit_row)
+        unit_row.addStretch(1)
+        layout.addLayout(unit_row)
         layout.addWidget(self.table, 1)
 
         self.search_edit.textChanged.connect(self._search_changed)
@@ -292,6 +304,7 @@ class CataloguePage(QWidget):
         self._update_edit_buttons()
 
     def _update_edit_buttons(self) -> None:
+        self.outcomes_button.setEnabled(self.selected_unit() is not None)
         chosen = self.can_edit and self.selected_unit() is not None
         self.edit_unit_button.setEnabled(chosen)
         self.settings_button.setEnabled(chosen)
@@ -335,6 +348,16 @@ class CataloguePage(QWidget):
             return
         assert self._actor is not None
         dialog = UnitSettingsDialog(self._db, self._actor, self.qualification.code, unit, self)
+        run_dialog(dialog)
+        dialog.deleteLater()
+
+    def show_outcomes(self) -> None:
+        unit = self.selected_unit()
+        if unit is None or self.qualification is None or self._actor is None:
+            return
+        dialog = OutcomesDialog(
+            self._db, self._actor, self.qualification.code, unit, self, may_edit=self.can_edit
+        )
         run_dialog(dialog)
         dialog.deleteLater()
 
