@@ -468,7 +468,8 @@ def _export(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
 
 
 def _import(args: argparse.Namespace, app_paths: paths.AppPaths) -> int:
-    from assessor_app.services.imports import import_file, write_error_workbook, write_template
+    from assessor_app.services.imports import import_file
+    from assessor_app.services.imports.workbooks import write_error_workbook, write_template
 
     if args.template:
         if args.file:

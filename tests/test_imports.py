@@ -23,9 +23,8 @@ from assessor_app.services.imports import (
     ImportFileError,
     ImportReport,
     import_file,
-    write_error_workbook,
-    write_template,
 )
+from assessor_app.services.imports.workbooks import write_error_workbook, write_template
 from assessor_app.services.placements import PlacementInput, schedule_placement
 from assessor_app.services.roles import Actor, PermissionDenied, Role
 from assessor_app.store import models

@@ -69,8 +69,28 @@ ROWS: dict[str, list[str]] = {
 
 def _revisions() -> list[str]:
     """Every revision from the first to the newest, in order."""
-    script = migrations._scripts()
+    script = migrations.scripts()
     return [s.revision for s in reversed(list(script.walk_revisions()))]
+
+
+def test_the_newest_revision_named_in_code_is_the_newest_script():
+    """A database at HEAD opens without loading Alembic: a new migration whose
+    revision is not written into HEAD would never run."""
+    assert migrations.head_revision() == migrations.scripts().get_current_head()
+    assert _revisions()[-1] == migrations.HEAD
+
+
+def test_the_revision_is_read_without_alembic_as_alembic_reads_it(tmp_path):
+    from alembic.runtime.migration import MigrationContext
+
+    engine = _engine(tmp_path / "revisions.sqlite3")
+    with engine.begin() as conn:
+        assert migrations.current_revision(conn) is None  # an empty file
+        for revision in _revisions()[:3]:
+            migrations.upgrade(conn, revision)
+            read = migrations.current_revision(conn)
+            assert read == revision == MigrationContext.configure(conn).get_current_revision()
+    engine.dispose()
 
 
 def fill_at(conn: Connection, last: str) -> None:

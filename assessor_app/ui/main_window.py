@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from assessor_app import __version__
 from assessor_app.services.app_settings import get_settings
 from assessor_app.services.choice_lists import signed_in_name
+from assessor_app.services.imports.kinds import importable_kinds
 from assessor_app.services.roles import Permission
 from assessor_app.ui.backup_now import BackUpNow
 from assessor_app.ui.dialogs import sign_in
-from assessor_app.ui.dialogs.import_dialog import importable_kinds, open_import_dialog
 from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog
 from assessor_app.ui.dialogs.password_dialog import ChangePasswordDialog
 from assessor_app.ui.dialogs.settings_dialog import SettingsDialog
@@ -428,6 +428,9 @@ class MainWindow(QMainWindow):
                 )
 
     def import_spreadsheet(self) -> None:
+        # Imported when first used: it brings openpyxl, slow to import at start.
+        from assessor_app.ui.dialogs.import_dialog import open_import_dialog
+
         if open_import_dialog(self._db, self.actor, self):
             self.apprentices_page.reload()
 

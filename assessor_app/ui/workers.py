@@ -36,9 +36,18 @@ class _Task(QRunnable):
             result = self._fn()
         except Exception as exc:  # reported to the UI thread, which shows the message
             log.info("background task failed: %s", exc)
-            self._relay.failed.emit(exc)
+            self._report(self._relay.failed, exc)
         else:
-            self._relay.done.emit(result)
+            self._report(self._relay.done, result)
+
+    @staticmethod
+    def _report(signal: Any, value: Any) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The application closed while the task ran and took the relay with it:
+            # nobody is waiting for the answer.
+            log.info("background task finished after the window closed")
 
 
 class InlinePool:

@@ -1,11 +1,11 @@
 """Validated spreadsheet imports of apprentices, placements, catalogue outcomes and
 evidence: all problems reported at once, and nothing saved unless the whole file is
-valid."""
+valid. Templates and error workbooks are written by `imports.workbooks`, imported
+where they are needed (openpyxl is slow to import)."""
 
-from assessor_app.services.imports.kinds import KINDS
+from assessor_app.services.imports.kinds import KINDS, importable_kinds
 from assessor_app.services.imports.running import ImportReport, import_file
 from assessor_app.services.imports.spreadsheet import ImportFileError, Problem
-from assessor_app.services.imports.workbooks import write_error_workbook, write_template
 
 __all__ = [
     "KINDS",
@@ -13,6 +13,5 @@ __all__ = [
     "ImportReport",
     "Problem",
     "import_file",
-    "write_error_workbook",
-    "write_template",
+    "importable_kinds",
 ]

@@ -629,3 +629,10 @@ KINDS: dict[str, Kind] = {
         Kind("evidence", "Evidence", Permission.RECORD_EVIDENCE, EVIDENCE_COLUMNS, plan_evidence),
     )
 }
+
+
+def importable_kinds(actor: Actor | None) -> list[str]:
+    """The kinds of spreadsheet this person may import (none when signed out)."""
+    if actor is None:
+        return []
+    return [name for name, kind in KINDS.items() if actor.can(kind.permission)]

@@ -18,8 +18,6 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
-from openpyxl import load_workbook
-
 from assessor_app.services.errors import ServiceError
 
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # uncompressed, all members together
@@ -153,6 +151,10 @@ def read_sheet(path: Path, kind: str, columns: Sequence[Column]) -> Sheet:
     """The rows of the sheet named after `kind` (or else the first sheet), keyed by
     column; unknown, missing or repeated headings and refused cells are problems."""
     check_archive(path)
+    # Imported here: openpyxl takes a fifth of a second to import, and the window
+    # loads this module as it starts.
+    from openpyxl import load_workbook
+
     try:
         # An untrusted file can fail inside openpyxl in many ways (bad XML, missing
         # parts, odd values); each means the same thing to the user: damaged.

@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assessor_app.services.imports import (
-    KINDS,
     ImportReport,
     Problem,
     import_file,
-    write_error_workbook,
-    write_template,
+    importable_kinds,
 )
+from assessor_app.services.imports.workbooks import write_error_workbook, write_template
 from assessor_app.ui.models.column_table_model import Column, ColumnTableModel
 from assessor_app.ui.qt import (
     QAbstractItemView,
@@ -69,13 +68,6 @@ def ask_save_path(parent: QWidget | None, title: str, suggested: str) -> Path | 
         return None
     out = Path(name)
     return out if out.suffix.lower() == ".xlsx" else out.with_name(f"{out.name}.xlsx")
-
-
-def importable_kinds(actor: Actor | None) -> list[str]:
-    """The kinds of spreadsheet this person may import (none when signed out)."""
-    if actor is None:
-        return []
-    return [name for name, kind in KINDS.items() if actor.can(kind.permission)]
 
 
 def open_import_dialog(db: Database, actor: Actor | None, parent: QWidget | None) -> bool:
