@@ -21,7 +21,7 @@ from assessor_app.ui.dialogs.cohort_template_dialog import (
     period_label,
 )
 from assessor_app.ui.pages.cohorts_page import CohortsPage
-from assessor_app.ui.qt import QComboBox, QDialog, QLabel, QMessageBox, Qt
+from assessor_app.ui.qt import QApplication, QComboBox, QDialog, QLabel, QMessageBox, Qt
 
 TRUST = "NHS Trust cohort"
 
@@ -66,9 +66,11 @@ def choose_period(dialog: CohortTemplateDialog, ref: str, choice: str) -> None:
     dialog.table.edit(index)
     combo = dialog.table.indexWidget(index)
     assert isinstance(combo, QComboBox)
+    QApplication.processEvents()  # the list opens, as it does before anyone can click
     position = combo.findText(choice)
     assert position >= 0, [combo.itemText(i) for i in range(combo.count())]
     combo.setCurrentIndex(position)
+    combo.hidePopup()  # as a click on the item does; a list left open outlives the test
     combo.activated.emit(position)
 
 

@@ -30,6 +30,7 @@ from assessor_app.ui.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QShowEvent,
     QSizePolicy,
     Qt,
     QTableView,
@@ -129,6 +130,7 @@ class CataloguePage(QWidget):
         super().__init__(parent)
         self._db = db
         self._actor: Actor | None = None
+        self._columns_fitted = False
         self.qualification: Qualification | None = None
 
         self.qualification_combo = QComboBox()
@@ -398,11 +400,24 @@ class CataloguePage(QWidget):
         self.model.set_rows(qual.units, group_names)
         self._fill_groups(qual)
         self._select_qualification(qual.code)
+        # Measuring every cell takes a while; a page not on screen (the window starts
+        # on the dashboard) does it when first shown.
+        self._columns_fitted = False
+        if self.isVisible():
+            self._fit_columns()
+        self._update_count()
+        self._update_edit_buttons()
+
+    def _fit_columns(self) -> None:
+        self._columns_fitted = True
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(UnitTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
-        self._update_count()
-        self._update_edit_buttons()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._columns_fitted:
+            self._fit_columns()
 
     def _fill_qualifications(self) -> None:
         summaries = list_qualifications(self._db)
