@@ -43,6 +43,7 @@ def save_screenshots(out: Path, *, work_dir: Path | None = None, dark: bool = Fa
         UnitSettingsDialog,
         UnitValueDialog,
     )
+    from assessor_app.ui.dialogs.evidence_dialog import EvidenceDialog
     from assessor_app.ui.dialogs.import_dialog import ImportDialog
     from assessor_app.ui.dialogs.open_database_dialog import OpenDatabaseDialog
     from assessor_app.ui.dialogs.organisation_dialog import OrganisationDialog
@@ -105,6 +106,15 @@ def save_screenshots(out: Path, *, work_dir: Path | None = None, dark: bool = Fa
                 for index in range(page.tabs.count()):
                     page.tabs.setCurrentIndex(index)
                     grab(window, f"apprentice-{_slug(page.tabs.tabText(index))}")
+                evidence = page.evidence_tab.data
+                if evidence is not None:
+                    dialog = EvidenceDialog(
+                        db, admin, evidence.book, evidence.placements, None, window
+                    )
+                    dialog.show()
+                    grab(dialog, "dialog-new-evidence")
+                    dialog.hide()
+                    dialog.deleteLater()
             window.apprentices.show_list()
 
             window.lock.lock()
@@ -172,8 +182,18 @@ def dark_palette(palette_class: type, colour: type) -> object:
         ("ToolTipText", "#f0f0f0"),
         ("PlaceholderText", "#a0a0a0"),
         ("Link", "#6cb4ff"),
+        # Frames and check-box outlines are drawn from these.
+        ("Light", "#6a6a6a"),
+        ("Midlight", "#4a4a4a"),
+        ("Mid", "#3c3c3c"),
+        ("Dark", "#1e1e1e"),
+        ("Shadow", "#141414"),
     ):
         palette.setColor(getattr(role, name), colour(value))
+    # Greyed text for what cannot be used now, as a dark desktop theme shows it.
+    disabled = palette_class.ColorGroup.Disabled
+    for name in ("WindowText", "Text", "ButtonText"):
+        palette.setColor(disabled, getattr(role, name), colour("#7f7f7f"))
     return palette
 
 

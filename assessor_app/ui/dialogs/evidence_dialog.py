@@ -63,6 +63,7 @@ from assessor_app.ui.qt import (
     QWidget,
     tr,
 )
+from assessor_app.ui.widgets.check_outline import CheckOutlineDelegate
 from assessor_app.ui.widgets.file_task import size_text
 from assessor_app.ui.workers import run_task
 
@@ -193,6 +194,7 @@ class EvidenceDialog(QDialog):
         self.status_label.hide()
 
         self.criteria_tree = QTreeWidget()
+        self.criteria_tree.setItemDelegate(CheckOutlineDelegate(self.criteria_tree))
         self.criteria_tree.setObjectName("criteriaTree")
         self.criteria_tree.setHeaderLabels([tr("Unit or criterion"), tr("Covered so far")])
         self.criteria_tree.setUniformRowHeights(True)
@@ -212,6 +214,7 @@ class EvidenceDialog(QDialog):
         criteria_column.addWidget(self.marks.add("coverage", self.criteria_tree))
 
         self.files_list = QListWidget()
+        self.files_list.setItemDelegate(CheckOutlineDelegate(self.files_list))
         self.files_list.setObjectName("filesList")
         self.files_list.setMinimumHeight(70)
         self.files_list.setMaximumHeight(130)

@@ -41,6 +41,7 @@ from assessor_app.ui.qt import (
     Signal,
     tr,
 )
+from assessor_app.ui.widgets.check_outline import CheckOutlineDelegate
 from assessor_app.ui.workers import run_task
 
 # The banner's own colours: dark text on a pale fill, the same in any theme.
@@ -368,6 +369,7 @@ class SelectionEditor(QWidget):
         view = QTableView()
         view.setModel(proxy)
         view.setColumnHidden(UnitChoiceModel.GROUP, True)
+        view.setItemDelegateForColumn(UnitChoiceModel.REF, CheckOutlineDelegate(view))
         view.verticalHeader().hide()
         view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
