@@ -301,43 +301,29 @@ class ApprenticeRecords:
     as_of: date
 
 
-def read_records(
-    session: Session,
-    apprentice_ids: Sequence[int],
-    settings: dict[str, int],
-    today: date,
-    catalogues: dict[int, Catalogue] | None = None,
-) -> dict[int, ApprenticeRecords]:
-    """The records of each of the apprentices that exists, with a fixed number of
-    queries however many are asked for (callers pass a few hundred at a time).
-    `catalogues` (by qualification id) is filled in and reused across calls."""
-    catalogues = {} if catalogues is None else catalogues
-    found = list(
+def _apprentices(session: Session, apprentice_ids: Sequence[int]) -> list[Apprentice]:
+    return list(
         session.scalars(
             select(Apprentice)
             .where(Apprentice.id.in_(list(apprentice_ids)))
             .options(selectinload(Apprentice.cohort))
         )
     )
-    if not found:
-        return {}
-    for a in found:
-        if a.cohort.qualification_id not in catalogues:
-            catalogues[a.cohort.qualification_id] = load_catalogue(
-                session, a.cohort.qualification_id
-            )
+
+
+@dataclass(frozen=True)
+class _Standing:
+    care_certificate: CareCertificateStatus
+    off_the_job: OffTheJobPace
+    review_dates: tuple[date, ...]
+    as_of: date
+
+
+def _standings(
+    session: Session, found: Sequence[Apprentice], settings: dict[str, int], today: date
+) -> dict[int, _Standing]:
+    """The Care Certificate, off-the-job pace and reviews held, for each apprentice."""
     ids = [a.id for a in found]
-    chosen: dict[int, list[str]] = defaultdict(list)
-    for apprentice_id, ref in session.execute(
-        select(ChosenUnit.apprentice_id, Unit.ref)
-        .join(Unit, Unit.id == ChosenUnit.unit_id)
-        .where(ChosenUnit.apprentice_id.in_(ids))
-        .order_by(ChosenUnit.id)
-    ):
-        chosen[apprentice_id].append(ref)
-    placements: dict[int, list[Placement]] = defaultdict(list)
-    for p in _placements(session, ids):
-        placements[p.apprentice_id].append(p)
     completed: dict[int, dict[int, date]] = defaultdict(dict)
     for apprentice_id, number, completed_on in session.execute(
         select(
@@ -365,16 +351,10 @@ def read_records(
     ):
         reviews[apprentice_id].append(held_on)
     share = Decimal(settings["off_the_job_percent"]) / 100
-    records = {}
+    standings = {}
     for a in found:
-        catalogue = catalogues[a.cohort.qualification_id]
-        order = {ref: i for i, ref in enumerate(catalogue.unit_ids)}
         as_of = as_of_date(a.status, a.status_date, today)
-        records[a.id] = ApprenticeRecords(
-            apprentice=a,
-            catalogue=catalogue,
-            chosen_units=tuple(sorted(chosen[a.id], key=lambda ref: order.get(ref, len(order)))),
-            placements=tuple(placements[a.id]),
+        standings[a.id] = _Standing(
             care_certificate=care_certificate_status(
                 a.start_date,
                 completed[a.id],
@@ -392,6 +372,56 @@ def read_records(
             ),
             review_dates=tuple(reviews[a.id]),
             as_of=as_of,
+        )
+    return standings
+
+
+def read_records(
+    session: Session,
+    apprentice_ids: Sequence[int],
+    settings: dict[str, int],
+    today: date,
+    catalogues: dict[int, Catalogue] | None = None,
+) -> dict[int, ApprenticeRecords]:
+    """The records of each of the apprentices that exists, with a fixed number of
+    queries however many are asked for (callers pass a few hundred at a time).
+    `catalogues` (by qualification id) is filled in and reused across calls."""
+    catalogues = {} if catalogues is None else catalogues
+    found = _apprentices(session, apprentice_ids)
+    if not found:
+        return {}
+    for a in found:
+        if a.cohort.qualification_id not in catalogues:
+            catalogues[a.cohort.qualification_id] = load_catalogue(
+                session, a.cohort.qualification_id
+            )
+    ids = [a.id for a in found]
+    chosen: dict[int, list[str]] = defaultdict(list)
+    for apprentice_id, ref in session.execute(
+        select(ChosenUnit.apprentice_id, Unit.ref)
+        .join(Unit, Unit.id == ChosenUnit.unit_id)
+        .where(ChosenUnit.apprentice_id.in_(ids))
+        .order_by(ChosenUnit.id)
+    ):
+        chosen[apprentice_id].append(ref)
+    placements: dict[int, list[Placement]] = defaultdict(list)
+    for p in _placements(session, ids):
+        placements[p.apprentice_id].append(p)
+    standings = _standings(session, found, settings, today)
+    records = {}
+    for a in found:
+        catalogue = catalogues[a.cohort.qualification_id]
+        order = {ref: i for i, ref in enumerate(catalogue.unit_ids)}
+        standing = standings[a.id]
+        records[a.id] = ApprenticeRecords(
+            apprentice=a,
+            catalogue=catalogue,
+            chosen_units=tuple(sorted(chosen[a.id], key=lambda ref: order.get(ref, len(order)))),
+            placements=tuple(placements[a.id]),
+            care_certificate=standing.care_certificate,
+            off_the_job=standing.off_the_job,
+            review_dates=standing.review_dates,
+            as_of=standing.as_of,
         )
     return records
 
@@ -498,17 +528,18 @@ def programme_standing(
     today = today or date.today()
     settings = get_settings(db)
     with db.reading() as session:
-        records = read_records(session, [apprentice_id], settings, today).get(apprentice_id)
-        if records is None:
+        found = _apprentices(session, [apprentice_id])
+        if not found:
             raise NotFound("That apprentice no longer exists.")
-        start = records.apprentice.start_date
+        standing = _standings(session, found, settings, today)[apprentice_id]
+        start = found[0].start_date
         return ProgrammeStanding(
             start_date=start,
-            care_certificate=records.care_certificate,
-            off_the_job=records.off_the_job,
+            care_certificate=standing.care_certificate,
+            off_the_job=standing.off_the_job,
             next_review_due=next_review_due(
                 start,
-                list(records.review_dates),
+                list(standing.review_dates),
                 interval_weeks=settings["review_interval_weeks"],
             ),
         )
