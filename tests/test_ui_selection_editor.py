@@ -129,6 +129,40 @@ def test_revert_restores_the_saved_choice(qtbot, db, apprentice):
     assert not editor.revert_button.isEnabled()
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, on showing
+def test_undo_steps_back_through_ticks_suggestions_and_revert(qtbot, db, apprentice):
+    editor = editor_for(qtbot, db, apprentice)
+    with qtbot.waitActive(editor):  # Ctrl+Z reaches the shortcut of an active window
+        editor.show()
+        editor.activateWindow()
+    assert not editor.undo_button.isEnabled()  # nothing to undo yet
+    editor.set_ticked("C12", False)
+    qtbot.mouseClick(editor.suggestion_buttons()[0], Qt.MouseButton.LeftButton)
+    suggested = editor.working_choice()
+    assert editor.verdict().valid
+    qtbot.mouseClick(editor.revert_button, Qt.MouseButton.LeftButton)
+    assert editor.working_choice() == tuple(DRAFT)
+
+    editor.save_button.setFocus()
+    qtbot.keyClick(editor.save_button, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.working_choice() == suggested
+    assert editor.message() == "Undone: the choice is as it was before your last change."
+    editor.undo_button.click()  # the suggestion
+    assert editor.working_choice() == tuple(r for r in DRAFT if r != "C12")
+    assert not editor.verdict().valid
+    editor.undo_button.click()  # the tick
+    assert editor.working_choice() == tuple(DRAFT)
+    assert check_state(editor, "C12") == Qt.CheckState.Checked
+    assert not editor.undo_button.isEnabled()
+
+
+def test_a_save_starts_the_undo_history_afresh(qtbot, db, apprentice):
+    editor = editor_for(qtbot, db, apprentice)
+    editor.set_ticked("B5", True)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert not editor.undo_button.isEnabled()  # the saved choice is not undone here
+
+
 def test_a_stale_save_names_who_saved_and_keeps_the_working_choice(qtbot, db, apprentice):
     editor = editor_for(qtbot, db, apprentice)
     editor.set_ticked("B5", True)

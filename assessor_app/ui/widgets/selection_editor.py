@@ -30,9 +30,11 @@ from assessor_app.ui.qt import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QKeySequence,
     QLabel,
     QPushButton,
     QScrollArea,
+    QShortcut,
     QSizePolicy,
     Qt,
     QTableView,
@@ -145,6 +147,10 @@ class SelectionEditor(QWidget):
         self._choice: UnitChoice | None = None
         self._working: frozenset[str] = frozenset()
         self._before_what_if: frozenset[str] = frozenset()
+        self._before_what_if_undo: list[frozenset[str]] = []
+        # Earlier working choices, newest last: Undo steps back through the ticks,
+        # suggestions and reverts made since the choice was loaded or saved.
+        self._undo: list[frozenset[str]] = []
         self._verdict: Verdict | None = None
         self._what_if: WhatIf | None = None
         self._what_if_asked = 0  # the newest what-if request; older answers are ignored
@@ -213,8 +219,15 @@ class SelectionEditor(QWidget):
     def revert(self) -> None:
         if self._choice is None:
             return
-        self._working = frozenset(self._choice.chosen)
         self._show_message("")
+        self._change(frozenset(self._choice.chosen))
+
+    def undo(self) -> None:
+        """Step back to the working choice before the last change."""
+        if not self._undo or self._busy:
+            return
+        self._working = self._undo.pop()
+        self._show_message(tr("Undone: the choice is as it was before your last change."))
         self._refresh()
 
     def save(self) -> None:
@@ -232,7 +245,12 @@ class SelectionEditor(QWidget):
         self._run(work, self._saved_done)
 
     def apply_suggestion(self, repair: Repair) -> None:
-        self._working = (self._working - set(repair.remove)) | set(repair.add)
+        self._change((self._working - set(repair.remove)) | set(repair.add))
+
+    def _change(self, working: frozenset[str]) -> None:
+        if working != self._working:
+            self._undo.append(self._working)
+            self._working = working
         self._refresh()
 
     # -- building -----------------------------------------------------------------------
@@ -288,6 +306,11 @@ class SelectionEditor(QWidget):
             tr("Try a different choice, signed-off units included, without saving it.")
         )
         self.what_if_button.toggled.connect(self._what_if_toggled)
+        self.undo_button = QPushButton(tr("Undo"))
+        self.undo_button.setToolTip(tr("Undo your last change to the ticks (Ctrl+Z)."))
+        self.undo_button.clicked.connect(self.undo)
+        undo = QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo)
+        undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.revert_button = QPushButton(tr("Revert"))
         self.revert_button.setToolTip(tr("Go back to the saved choice."))
         self.revert_button.clicked.connect(self.revert)
@@ -304,7 +327,7 @@ class SelectionEditor(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.what_if_button)
         buttons.addWidget(self.message_label, 1)
-        for button in (self.revert_button, self.reload_button, self.save_button):
+        for button in (self.undo_button, self.revert_button, self.reload_button, self.save_button):
             buttons.addWidget(button)
 
         body = QHBoxLayout()
@@ -408,6 +431,8 @@ class SelectionEditor(QWidget):
             )
         keep = previous is not None and self._dirty()
         self._choice = choice
+        if not keep:
+            self._undo.clear()
         if keep:
             self._show_message(
                 tr(
@@ -425,6 +450,7 @@ class SelectionEditor(QWidget):
         verdict, choice = result
         self._choice = choice
         self._working = frozenset(choice.chosen)
+        self._undo.clear()
         self._set_busy(False)
         if verdict.valid:
             self._show_message(tr("Saved. The choice meets the rules of combination."))
@@ -445,17 +471,18 @@ class SelectionEditor(QWidget):
         self._refresh()
 
     def _edited(self, ref: str, ticked: bool) -> None:
-        self._working = self._working | {ref} if ticked else self._working - {ref}
         if not self._message_is_error:
             self._show_message("")
-        self._refresh()
+        self._change(self._working | {ref} if ticked else self._working - {ref})
 
     def _what_if_toggled(self, on: bool) -> None:
         self.what_if_button.setText(tr("Leave What if…") if on else tr("What if…"))
         if on:
             self._before_what_if = self._working
+            self._before_what_if_undo = list(self._undo)
         else:
             self._working = self._before_what_if
+            self._undo = self._before_what_if_undo  # what-if changes are not kept
             self._what_if = None
         self._what_if_frame.setVisible(on)
         self._refresh()
@@ -590,6 +617,7 @@ class SelectionEditor(QWidget):
         what_if = self.in_what_if()
         self.save_button.setEnabled(loaded and not self._busy and not what_if and self._dirty())
         self.revert_button.setEnabled(loaded and not self._busy and self._dirty())
+        self.undo_button.setEnabled(loaded and not self._busy and bool(self._undo))
         self.reload_button.setEnabled(not self._busy and not what_if)
         self.what_if_button.setEnabled(loaded and not self._busy)
 
