@@ -121,6 +121,10 @@ class UnitMap:
     findings: tuple[MapFinding, ...]  # by unit, in row order
 
 
+# Looked up by value: calling the enum costs more than the whole map's other work.
+_AFFINITIES = {level.value: level for level in Affinity}
+
+
 def setting_type_label(setting_type: str) -> str:
     return SETTING_TYPE_LABELS.get(setting_type, setting_type.replace("_", " "))
 
@@ -129,7 +133,7 @@ def _affinity(
     affinity: Mapping[tuple[str, str], str], ref: str, setting_type: str
 ) -> Affinity | None:
     value = affinity.get((ref, setting_type))
-    return Affinity(value) if value is not None else None
+    return _AFFINITIES.get(value) if value is not None else None
 
 
 def _ordered(placements: Sequence[MapPlacement]) -> list[MapPlacement]:

@@ -36,7 +36,6 @@ from assessor_app.reports.pdf_style import (
     words,
 )
 from assessor_app.services.apprentice_queries import ApprenticeOverview
-from assessor_app.services.catalogue_queries import load_qualification
 from assessor_app.services.progress_queries import ApprenticeProgress, overview_and_progress
 from assessor_app.services.report_queries import (
     EvidenceLine,
@@ -81,7 +80,7 @@ def write_progress_report(
         para(f"{details.name}, as at {format_date(today)}", STYLES.subtitle),
         *_programme(details, width),
         *_rag(result, width),
-        *_credits(db, details, overview, result, width),
+        *_credits(overview, result, width),
         *_units(overview, result, width),
         *_placements(overview, width),
         *_care_and_off_the_job(overview, details, width),
@@ -162,13 +161,11 @@ def _rag(result: ApprenticeProgress, width: float) -> list[Flowable]:
 
 
 def _credits(
-    db: Database,
-    details: ProgrammeDetails,
     overview: ApprenticeOverview,
     result: ApprenticeProgress,
     width: float,
 ) -> list[Flowable]:
-    qual = load_qualification(db, details.qualification_code)
+    qual = overview.qualification
     chosen = list(overview.chosen_units)
     planned = check_selection(qual, chosen, suggest=False).credits
     achieved = result.progress.achieved

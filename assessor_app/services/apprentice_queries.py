@@ -108,6 +108,7 @@ class ApprenticeOverview:
     care_certificate: CareCertificateStatus
     off_the_job: OffTheJobPace
     next_review_due: date
+    qualification: domain.Qualification  # the one the choice is checked against
 
 
 @dataclass(frozen=True)
@@ -492,6 +493,7 @@ def overview_of(
             list(records.review_dates),
             interval_weeks=settings["review_interval_weeks"],
         ),
+        qualification=records.catalogue.qual,
     )
 
 
