@@ -104,12 +104,12 @@ import os, sys, time
 t0 = float(sys.argv[2])
 from assessor_app.paths import AppPaths
 from assessor_app.services.roles import Actor, Role
-from assessor_app.startup import open_app_database
+from assessor_app.ui.app import open_for_window
 from assessor_app.ui.qt import QApplication, QSettings
 from assessor_app.ui.main_window import MainWindow
 app = QApplication.instance() or QApplication(sys.argv[:1])
 paths = AppPaths(__import__("pathlib").Path(sys.argv[3]))
-db = open_app_database(paths, sys.argv[1])
+db = open_for_window(paths, sys.argv[1])  # as the app opens it (the backup on a worker)
 settings = QSettings(os.path.join(sys.argv[3], "window.ini"), QSettings.Format.IniFormat)
 window = MainWindow(db, settings, actor=Actor(None, "bench", Role.COORDINATOR))
 window.show()

@@ -405,3 +405,67 @@ def test_change_my_password_is_in_the_menu(window, monkeypatch):
     window.change_password_action.trigger()
     assert isinstance(opened[0], ChangePasswordDialog)
     assert isinstance(opened[0].current_edit, QLineEdit)
+
+
+# The daily backup, off the window's thread
+
+
+class HeldPool:
+    """Keeps tasks until `run_all`, to see what the window's thread did without them."""
+
+    def __init__(self) -> None:
+        self.tasks: list = []
+
+    def start(self, runnable) -> None:
+        self.tasks.append(runnable)
+
+    def run_all(self) -> None:
+        while self.tasks:
+            self.tasks.pop(0).run()
+
+
+def test_the_window_opens_before_the_daily_backup_which_follows_on_a_worker(tmp_path):
+    from assessor_app.store.backups import automatic_backups
+    from assessor_app.ui import workers
+
+    paths = AppPaths(tmp_path / "data")
+    open_app_database(paths).dispose()  # the file exists, with no backup yet
+    held = HeldPool()
+    workers.use_pool(held)
+    try:
+        db = app_module.open_for_window(paths, None)
+        assert automatic_backups(paths.backups, paths.database) == []  # not on this thread
+        assert len(held.tasks) == 1
+        held.run_all()
+        [made] = automatic_backups(paths.backups, paths.database)
+        assert made.reason == "daily"
+        assert [p.name for p in paths.backups.iterdir()] == [made.path.name]  # no .part left
+        db.dispose()
+
+        db = app_module.open_for_window(paths, None)  # the same day: nothing more to do
+        held.run_all()
+        assert len(automatic_backups(paths.backups, paths.database)) == 1
+        db.dispose()
+    finally:
+        workers.use_pool(None)
+
+
+def test_a_new_database_file_starts_no_backup(tmp_path):
+    from assessor_app.ui import workers
+
+    held = HeldPool()
+    workers.use_pool(held)
+    try:
+        app_module.open_for_window(AppPaths(tmp_path / "data"), None).dispose()
+        assert held.tasks == []
+    finally:
+        workers.use_pool(None)
+
+
+def test_a_backup_cut_short_is_never_listed(tmp_path):
+    from assessor_app.store.backups import automatic_backups
+
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    (folder / ".assessor-20261203-080000-daily.sqlite3.part").write_bytes(b"SQLite format 3")
+    assert automatic_backups(folder, tmp_path / "assessor.sqlite3") == []

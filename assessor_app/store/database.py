@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -301,15 +302,20 @@ def backup_sqlite(db: Database, folder: Path, *, reason: str) -> Path:
     while target.exists():
         n += 1
         target = folder / f"{db.path.stem}-{stamp}-{reason}-{n}.sqlite3"
+    # Written under a name no backup list matches, then renamed: a copy cut short
+    # (the app closed, the disk filled) is never taken for a good backup.
+    partial = target.with_name(f".{target.name}.part")
     source = sqlite3.connect(db.path)
     try:
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(partial)
         try:
             source.backup(dest)
         finally:
             dest.close()
+        os.replace(partial, target)
     finally:
         source.close()
+        partial.unlink(missing_ok=True)
     return target
 
 

@@ -10,7 +10,7 @@ from typing import cast
 
 from assessor_app import __version__
 from assessor_app.paths import AppPaths
-from assessor_app.services.backups import DamagedDatabaseError
+from assessor_app.services.backups import DamagedDatabaseError, daily_backup_if_due, sqlite_file
 from assessor_app.services.roles import Actor
 from assessor_app.startup import open_app_database
 from assessor_app.store.database import Database, DatabaseError
@@ -18,7 +18,15 @@ from assessor_app.ui.crash import install_crash_handler
 from assessor_app.ui.dialogs.damaged_database import offer_latest_backup
 from assessor_app.ui.dialogs.sign_in import ask_for_actor
 from assessor_app.ui.main_window import MainWindow
-from assessor_app.ui.qt import QApplication, QMessageBox, QObject, QSettings, Qt, tr
+from assessor_app.ui.qt import (
+    QApplication,
+    QMessageBox,
+    QObject,
+    QSettings,
+    Qt,
+    QThreadPool,
+    tr,
+)
 from assessor_app.ui.workers import run_task
 
 log = logging.getLogger(__name__)
@@ -57,19 +65,37 @@ def _application() -> QApplication:
     return cast(QApplication, app)
 
 
-def _open_database(paths: AppPaths, db_target: str | None) -> Database:
-    # Opening may migrate and back up first: show that something is happening.
+def open_for_window(paths: AppPaths, db_target: str | None) -> Database:
+    """Open the database as the window does: a damaged file offers the latest good
+    backup, and the day's first backup follows on a worker thread."""
+    # Opening may migrate (backing up first): show that something is happening.
+    existed = sqlite_file(db_target or str(paths.database)) is not None
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        return open_app_database(paths, db_target)
-    except DamagedDatabaseError as exc:
-        QApplication.restoreOverrideCursor()
-        if not offer_latest_backup(exc):
-            raise
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        return open_app_database(paths, db_target)
+        try:
+            db = open_app_database(paths, db_target, daily_backup=False)
+        except DamagedDatabaseError as exc:
+            QApplication.restoreOverrideCursor()
+            if not offer_latest_backup(exc):
+                raise
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            db = open_app_database(paths, db_target, daily_backup=False)
     finally:
         QApplication.restoreOverrideCursor()
+    if existed:  # a new file has nothing worth a backup yet
+        start_daily_backup(db, paths)
+    return db
+
+
+def start_daily_backup(db: Database, paths: AppPaths) -> None:
+    """The first start of each day's backup, on a worker thread: copying a large file
+    takes seconds, and the person signs in meanwhile. It is written under a temporary
+    name and renamed when whole; a failure is logged and never stops the app."""
+
+    def failed(exc: Exception) -> None:
+        log.warning("the daily backup could not be made: %s", exc)
+
+    run_task(lambda: daily_backup_if_due(db, paths.backups), lambda _made: None, failed)
 
 
 class Shell(QObject):
@@ -101,7 +127,7 @@ class Shell(QObject):
         Nothing changes when it cannot be opened or sign-in is cancelled."""
         parent = self.window
         try:
-            db = _open_database(self.paths, target)
+            db = open_for_window(self.paths, target)
         except DatabaseError as exc:
             log.error("cannot open the database %s: %s", target, exc)
             QMessageBox.warning(parent, tr("Assessor cannot open that database"), str(exc))
@@ -178,14 +204,14 @@ def run_app(
     remembered = remembered_target(settings) if db_target is None else None
     try:
         try:
-            db = _open_database(paths, db_target or remembered)
+            db = open_for_window(paths, db_target or remembered)
         except DatabaseError as exc:
             if remembered is None:
                 raise
             # Last time's database is gone or broken: start on the usual one instead.
             log.warning("cannot open last database %s (%s); opening the default", remembered, exc)
             remembered = None
-            db = _open_database(paths, None)
+            db = open_for_window(paths, None)
     except DatabaseError as exc:
         log.error("cannot open the database: %s", exc)
         if not isinstance(exc, DamagedDatabaseError):  # that dialog has said it already
@@ -203,6 +229,8 @@ def run_app(
         shell.show(db, actor)
         return app.exec()
     finally:
+        # Loads and the daily backup still under way finish before the database closes.
+        QThreadPool.globalInstance().waitForDone()
         if shell is not None and shell.db is not None:
             shell.db.dispose()
         else:
