@@ -11,8 +11,8 @@ from conftest import apprentice_input
 from sqlalchemy import func, select
 
 from assessor_app.services.apprentices import choose_units, enrol_apprentice
-from assessor_app.services.catalogue import add_learning_outcome
-from assessor_app.services.errors import FieldError, ServiceError
+from assessor_app.services.catalogue import add_learning_outcome, remove_learning_outcome
+from assessor_app.services.errors import FieldError, NotFound, ServiceError
 from assessor_app.services.evidence import (
     EvidenceInput,
     add_attachments,
@@ -297,3 +297,27 @@ def test_an_altered_attachment_is_reported_when_opened(db, case, tmp_path):
     stored.unlink()
     with pytest.raises(ServiceError, match=r"record\.pdf"):
         open_attachment(db, TUTOR, attachment.id, tmp_path / "again.pdf")
+
+
+def test_an_outcome_with_evidence_against_its_criteria_cannot_be_removed(db, case):
+    record_evidence(db, TUTOR, evidence(case), today=TODAY)
+    outcomes_before = count(db, models.LearningOutcome)
+    with pytest.raises(ServiceError, match="1 piece of evidence is recorded against"):
+        remove_learning_outcome(db, ADMIN, "L2-CARE", "B4", "1")
+    assert count(db, models.LearningOutcome) == outcomes_before
+    assert count(db, models.AssessmentCriterion) == 2
+
+
+def test_an_outcome_without_evidence_is_removed_with_its_criteria_and_audited(db, case):
+    with pytest.raises(PermissionDenied):
+        remove_learning_outcome(db, TUTOR, "L2-CARE", "B4", "1")
+    with pytest.raises(NotFound, match="no learning outcome 9"):
+        remove_learning_outcome(db, ADMIN, "L2-CARE", "B4", "9")
+    remove_learning_outcome(db, ADMIN, "L2-CARE", "B4", "1")
+    assert count(db, models.LearningOutcome) == 0
+    assert count(db, models.AssessmentCriterion) == 0
+    with db.reading() as session:
+        entry = session.scalars(
+            select(models.AuditEntry).order_by(models.AuditEntry.id.desc())
+        ).first()
+        assert entry.action == "catalogue.remove_learning_outcome"

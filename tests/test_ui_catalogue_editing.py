@@ -408,3 +408,32 @@ def test_everyone_reads_outcomes_and_only_an_administrator_adds(qtbot, db, monke
     widget.set_actor(ADMIN)
     widget.outcomes_button.click()
     assert seen == [([("1.1", "Define")], False), ([("1.1", "Define")], True)]
+
+
+def test_an_outcome_is_removed_after_asking_and_a_tutor_has_no_remove(qtbot, db, monkeypatch):
+    from assessor_app.ui.dialogs import outcomes_dialog
+
+    catalogue.add_learning_outcome(db, ADMIN, CODE, "A4", "1", "Understand", [("1.1", "Define")])
+    catalogue.add_learning_outcome(db, ADMIN, CODE, "A4", "2", "Know", [("2.1", "Describe")])
+    asked = []
+    monkeypatch.setattr(
+        outcomes_dialog, "ask_to_confirm", lambda parent, title, text, action: asked.append(text)
+    )
+    unit = load_qualification(db, CODE).unit("A4")
+    dialog = OutcomesDialog(db, ADMIN, CODE, unit)
+    qtbot.addWidget(dialog)
+    assert not dialog.remove_button.isEnabled()  # until a criterion is chosen
+    dialog.table.selectRow(1)
+    dialog.remove_button.click()
+    assert asked == ["Remove outcome 2 Know and its 1 criterion from A4?"]
+    assert [o.number for o in unit_outcomes(db, CODE, "A4")] == ["1", "2"]  # said no
+
+    monkeypatch.setattr(outcomes_dialog, "ask_to_confirm", lambda *args: True)
+    dialog.remove_button.click()
+    assert criteria_rows(dialog) == [("1.1", "Define")]
+    assert dialog.message_label.text() == "Outcome 2 removed."
+    assert [o.number for o in unit_outcomes(db, CODE, "A4")] == ["1"]
+
+    tutor_view = OutcomesDialog(db, TUTOR, CODE, unit, may_edit=False)
+    qtbot.addWidget(tutor_view)
+    assert tutor_view.remove_button.isHidden()

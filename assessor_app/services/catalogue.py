@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from assessor_app.domain import catalogue as domain
 from assessor_app.domain.unit_map import SETTING_TYPES, Affinity, parse_affinity_csv
+from assessor_app.domain.wording import plural
 from assessor_app.services import audit
 from assessor_app.services.errors import FieldError, NotFound, ServiceError, StaleEdit
 from assessor_app.services.roles import SYSTEM, Actor, Permission
@@ -482,3 +483,40 @@ def add_learning_outcome_in_session(
         outcome=number,
         criteria=[n for n, _ in criteria],
     )
+
+
+def remove_learning_outcome(
+    db: Database, actor: Actor, qualification: str, ref: str, number: str
+) -> None:
+    """Take a learning outcome and its criteria out of a unit (entered by mistake, or
+    not in the specification). Refused while any evidence is recorded against one of
+    its criteria: that evidence would lose what it shows."""
+    actor.require(Permission.EDIT_CATALOGUE)
+    with db.transaction() as session:
+        unit = _unit_row(session, qualification, ref)
+        outcome = next((o for o in unit.outcomes if o.number == number.strip()), None)
+        if outcome is None:
+            raise NotFound(f"Unit {ref} has no learning outcome {number}.")
+        criteria = [c.id for c in outcome.criteria]
+        pieces = session.scalar(
+            select(func.count(func.distinct(models.EvidenceCoverage.evidence_id))).where(
+                models.EvidenceCoverage.criterion_id.in_(criteria)
+            )
+        )
+        if pieces:
+            raise ServiceError(
+                f"Outcome {outcome.number} of {ref} cannot be removed: "
+                f"{plural(pieces, 'piece')} of evidence "
+                f"{'is' if pieces == 1 else 'are'} recorded against its criteria."
+            )
+        unit.outcomes.remove(outcome)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "catalogue.remove_learning_outcome",
+            "unit",
+            f"{qualification}/{ref}",
+            outcome=outcome.number,
+            criteria=[c.number for c in outcome.criteria],
+        )

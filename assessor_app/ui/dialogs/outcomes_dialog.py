@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from assessor_app.domain.wording import plural
 from assessor_app.services import catalogue
 from assessor_app.services.catalogue_queries import OutcomeView, unit_outcomes
 from assessor_app.services.errors import FieldError
 from assessor_app.ui.dialogs.catalogue_dialogs import CatalogueListDialog
 from assessor_app.ui.models.column_table_model import Column
-from assessor_app.ui.pages.record_tab import FieldMarks, with_error_line
+from assessor_app.ui.pages.record_tab import FieldMarks, ask_to_confirm, with_error_line
 from assessor_app.ui.qt import (
     QDialogButtonBox,
     QFormLayout,
@@ -41,6 +42,7 @@ _CRITERION_LINE = re.compile(r"^\s*(\S+?)[\s:.\-–]*\s+(\S.*)$")
 
 @dataclass(frozen=True)
 class CriterionRow:
+    outcome_number: str
     outcome: str  # "1 Understand ..."
     number: str
     text: str
@@ -70,7 +72,9 @@ def parse_criteria(text: str) -> list[tuple[str, str]]:
 
 def _rows(outcomes: list[OutcomeView]) -> list[CriterionRow]:
     return [
-        CriterionRow(tr("{number} {text}").format(number=o.number, text=o.text), number, text)
+        CriterionRow(
+            o.number, tr("{number} {text}").format(number=o.number, text=o.text), number, text
+        )
         for o in outcomes
         for number, text in o.criteria
     ]
@@ -111,6 +115,12 @@ class OutcomesDialog(CatalogueListDialog):
             )
         )
         self.empty_label.setWordWrap(True)
+        self.remove_button = QPushButton(tr("&Remove outcome…"))
+        self.remove_button.setObjectName("removeOutcome")
+        self.remove_button.setToolTip(
+            tr("Take the chosen criterion's outcome, with all its criteria, out of the unit")
+        )
+        self.remove_button.setVisible(may_edit)
 
         self.marks = FieldMarks()
         self.number_edit = QLineEdit()
@@ -152,18 +162,52 @@ class OutcomesDialog(CatalogueListDialog):
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
+        remove_row = QHBoxLayout()
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_button)
+        layout.addLayout(remove_row)
         layout.addWidget(self.add_box)
         layout.addWidget(self.message_label)
         layout.addWidget(close)
         self.resize(820, 600)
 
         self.add_button.clicked.connect(self.add_outcome)
+        self.remove_button.clicked.connect(self.remove_outcome)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self._show(unit_outcomes(db, code, unit.ref))
 
     def _show(self, outcomes: list[OutcomeView]) -> None:
         self.outcomes = outcomes
         self.table.set_rows(_rows(outcomes))
         self.empty_label.setVisible(not outcomes)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.remove_button.setEnabled(self.table.current_record() is not None)
+
+    def remove_outcome(self) -> None:
+        row = self.table.current_record()
+        if row is None:
+            return
+        outcome = next(o for o in self.outcomes if o.number == row.outcome_number)
+        if not ask_to_confirm(
+            self,
+            tr("Remove learning outcome"),
+            tr("Remove outcome {outcome} and its {criteria} from {ref}?").format(
+                outcome=row.outcome,
+                criteria=plural(len(outcome.criteria), "criterion", "criteria"),
+                ref=self._unit.ref,
+            ),
+            tr("Remove"),
+        ):
+            return
+        db, actor, code, ref = self._db, self._actor, self._code, self._unit.ref
+        self.run_change(
+            lambda: catalogue.remove_learning_outcome(db, actor, code, ref, outcome.number),
+            lambda: unit_outcomes(db, code, ref),
+            self._show,
+            tr("Outcome {number} removed.").format(number=outcome.number),
+        )
 
     def add_outcome(self) -> None:
         self.marks.clear()
@@ -189,7 +233,7 @@ class OutcomesDialog(CatalogueListDialog):
             lambda: catalogue.add_learning_outcome(db, actor, code, ref, number, text, criteria),
             lambda: unit_outcomes(db, code, ref),
             shown,
-            tr("Outcome {number} added with {count} criteria.").format(
-                number=number, count=len(criteria)
+            tr("Outcome {number} added with {criteria}.").format(
+                number=number, criteria=plural(len(criteria), "criterion", "criteria")
             ),
         )
