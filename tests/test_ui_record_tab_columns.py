@@ -1,6 +1,6 @@
-"""A record tab sizes its columns to their contents when it is on screen: a tab
-loaded while hidden waits until it is first shown (opening a page stays quick), and
-long text columns stay within their caps either way."""
+"""Pages size their columns to their contents when on screen: a record tab or the
+catalogue loaded while hidden waits until it is first shown (opening stays quick),
+long text columns stay within their caps, and stretching columns fill the rest."""
 
 from __future__ import annotations
 
@@ -50,3 +50,21 @@ def test_a_shown_tab_sizes_at_once_and_keeps_long_columns_capped(qtbot, demo):
     assert tab.table.columnWidth(EvidenceTableModel.STATUS) >= (
         tab.table.fontMetrics().horizontalAdvance(status)
     )
+
+
+def test_the_catalogue_sizes_its_columns_when_shown_and_its_title_fills_the_rest(qtbot, db):
+    from assessor_app.ui.models.unit_table_model import UnitTableModel
+    from assessor_app.ui.pages.catalogue_page import CataloguePage
+
+    page = CataloguePage(db)
+    qtbot.addWidget(page)
+    default = page.table.horizontalHeader().defaultSectionSize()
+    assert page.table.columnWidth(UnitTableModel.KIND) == default  # not measured yet
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    sized = widths(page.table)
+    assert sized[UnitTableModel.KIND] != default
+    title = sized[UnitTableModel.TITLE]
+    assert sum(sized) >= page.table.viewport().width() - 1  # no gap after the last column
+    assert title == max(sized)  # the title takes what the others leave

@@ -103,18 +103,6 @@ def _install_affinity(session: Session, code: str) -> bool:
 AFFINITY_LEVELS = tuple(level.value for level in Affinity)
 
 
-def set_unit_affinity(
-    db: Database,
-    actor: Actor,
-    qualification: str,
-    ref: str,
-    setting_type: str,
-    affinity: str | None,
-) -> None:
-    """How often a setting type offers the chance to evidence a unit; None clears it."""
-    set_unit_affinities(db, actor, qualification, ref, {setting_type: affinity})
-
-
 def set_unit_affinities(
     db: Database,
     actor: Actor,

@@ -115,9 +115,7 @@ def unit_outcomes(db: Database, code: str, ref: str) -> list[OutcomeView]:
             OutcomeView(
                 o.number,
                 o.text,
-                tuple(
-                    (c.number, c.text) for c in sorted(o.criteria, key=lambda c: (c.position, c.id))
-                ),
+                tuple((c.number, c.text) for c in o.criteria),  # in position order
             )
             for o in rows
         ]

@@ -214,7 +214,6 @@ class EvidenceDialog(QDialog):
         criteria_column.addWidget(self.marks.add("coverage", self.criteria_tree))
 
         self.files_list = QListWidget()
-        self.files_list.setItemDelegate(CheckOutlineDelegate(self.files_list))
         self.files_list.setObjectName("filesList")
         self.files_list.setMinimumHeight(70)
         self.files_list.setMaximumHeight(130)

@@ -116,7 +116,7 @@ class CareCertificateTab(ListFormTab):
         tone = Tone.BAD if status.overdue else (Tone.GOOD if status.complete else None)
         self.status_label.setStyleSheet(tone_style(tone) if tone else "")
         self.model.set_rows(data.standards)
-        self.fit_columns(self.table)
+        self.columns.fit(self.table)
         self._update_buttons()
 
     def selected_standard(self) -> StandardLine | None:

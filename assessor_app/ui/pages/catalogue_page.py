@@ -30,7 +30,6 @@ from assessor_app.ui.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QShowEvent,
     QSizePolicy,
     Qt,
     QTableView,
@@ -38,6 +37,7 @@ from assessor_app.ui.qt import (
     QWidget,
     tr,
 )
+from assessor_app.ui.widgets.column_fit import ColumnFitter
 
 if TYPE_CHECKING:
     from assessor_app.store.database import Database
@@ -130,7 +130,6 @@ class CataloguePage(QWidget):
         super().__init__(parent)
         self._db = db
         self._actor: Actor | None = None
-        self._columns_fitted = False
         self.qualification: Qualification | None = None
 
         self.qualification_combo = QComboBox()
@@ -214,8 +213,10 @@ class CataloguePage(QWidget):
         rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(UnitTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
+        self.columns = ColumnFitter(self)
 
         # Administrators correct the catalogue here; everyone else only reads it.
         self.edit_unit_button = QPushButton(tr("&Edit credit value…"))
@@ -400,24 +401,9 @@ class CataloguePage(QWidget):
         self.model.set_rows(qual.units, group_names)
         self._fill_groups(qual)
         self._select_qualification(qual.code)
-        # Measuring every cell takes a while; a page not on screen (the window starts
-        # on the dashboard) does it when first shown.
-        self._columns_fitted = False
-        if self.isVisible():
-            self._fit_columns()
+        self.columns.fit(self.table)  # the window starts on another page
         self._update_count()
         self._update_edit_buttons()
-
-    def _fit_columns(self) -> None:
-        self._columns_fitted = True
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(UnitTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if not self._columns_fitted:
-            self._fit_columns()
 
     def _fill_qualifications(self) -> None:
         summaries = list_qualifications(self._db)

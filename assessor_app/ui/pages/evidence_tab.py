@@ -234,7 +234,7 @@ class EvidenceTab(RecordTab):
         self.unit_model.set_rows(data.book.units)
         # Long titles and places are cut short (the tooltip has them whole) so the
         # status, IQA and files columns stay in view.
-        self.fit_columns(
+        self.columns.fit(
             self.table,
             {
                 EvidenceTableModel.TITLE: 180,
@@ -244,7 +244,7 @@ class EvidenceTab(RecordTab):
                 EvidenceTableModel.FILES: 60,
             },
         )
-        self.fit_columns(self.unit_table, {UnitSignOffModel.TITLE: 380})
+        self.columns.fit(self.unit_table, {UnitSignOffModel.TITLE: 380})
         counts = {s: sum(1 for e in data.book.evidence if e.status == s) for s in _STATUSES}
         signed = sum(1 for u in data.book.units if u.signed_off_on is not None)
         self.summary_label.setText(

@@ -146,7 +146,7 @@ class MapTab(RecordTab):
 
     def show_data(self, data: UnitMap) -> None:
         self.model.set_map(data)
-        self.fit_columns(self.table, {UnitMapModel.UNIT: 320})
+        self.columns.fit(self.table, {UnitMapModel.UNIT: 320})
         self.findings_list.clear()
         for finding in data.findings:
             word = tr("Problem") if finding.severity is Severity.ERROR else tr("Warning")

@@ -155,7 +155,7 @@ class OffTheJobTab(ListFormTab):
             )
         )
         self.model.set_rows(data.entries)
-        self.fit_columns(self.table)
+        self.columns.fit(self.table)
 
     def add_entry(self) -> None:
         on = from_qdate(self.date_edit.date())

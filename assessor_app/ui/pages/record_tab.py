@@ -4,7 +4,7 @@ the list-beside-a-form shape of the Care Certificate, off-the-job and reviews ta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NamedTuple, ParamSpec, TypeVar
 
@@ -27,13 +27,13 @@ from assessor_app.ui.qt import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QShowEvent,
     Qt,
     QTableView,
     QVBoxLayout,
     QWidget,
     Signal,
 )
+from assessor_app.ui.widgets.column_fit import ColumnFitter
 from assessor_app.ui.workers import run_task
 
 if TYPE_CHECKING:
@@ -220,17 +220,6 @@ class FormField(NamedTuple):
     shown: QWidget | None = None  # what the row shows, when the editor sits inside it
 
 
-def _fit(view: QTableView, widest: Mapping[int, int]) -> None:
-    view.resizeColumnsToContents()
-    for column, most in widest.items():
-        view.setColumnWidth(column, min(view.columnWidth(column), most))
-    header = view.horizontalHeader()
-    if header.stretchLastSection():
-        # Sizing to contents shrank the last column; stretching it again fills the view.
-        header.setStretchLastSection(False)
-        header.setStretchLastSection(True)
-
-
 class RecordTab(QWidget):
     """A tab that loads one apprentice's data with `load()` off the window's thread
     and shows it with `show_data()`; `changed` tells the page something was saved.
@@ -256,7 +245,8 @@ class RecordTab(QWidget):
         self.apprentice_id = apprentice_id
         self.loaded = False
         self.message_label = message_label("tabMessage")
-        self._unfitted: dict[QTableView, Mapping[int, int]] = {}
+        # Tables are sized when the tab is shown: most tabs of a page are never opened.
+        self.columns = ColumnFitter(self)
         self.set_up()
 
     def set_up(self) -> None:
@@ -285,21 +275,6 @@ class RecordTab(QWidget):
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         show_message(self.message_label, text, error=error)
-
-    def fit_columns(self, view: QTableView, widest: Mapping[int, int] | None = None) -> None:
-        """Size the view's columns to their contents, none wider than `widest`
-        (column: pixels). Measuring reads every cell, so a tab not on screen does it
-        when it is first shown: most tabs of a page opened are never looked at."""
-        if self.isVisible():
-            _fit(view, widest or {})
-        else:
-            self._unfitted[view] = widest or {}
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        waiting, self._unfitted = self._unfitted, {}
-        for view, widest in waiting.items():
-            _fit(view, widest)
 
     def failed(self, exc: Exception, marks: FieldMarks | None = None) -> None:
         """A refusal is shown (at its field when the form has it); anything else is a

@@ -149,7 +149,7 @@ class ReviewsTab(ListFormTab):
         self.next_label.setText(text.format(due=format_date(due), days=abs(days)))
         self.next_label.setStyleSheet(style)
         self.model.set_rows(data.reviews)
-        self.fit_columns(self.table, {ReviewTableModel.SUMMARY: 200, ReviewTableModel.ACTIONS: 200})
+        self.columns.fit(self.table, {ReviewTableModel.SUMMARY: 200, ReviewTableModel.ACTIONS: 200})
 
     def add_review(self) -> None:
         kind = str(self.kind_combo.currentData())

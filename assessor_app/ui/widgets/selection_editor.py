@@ -431,8 +431,6 @@ class SelectionEditor(QWidget):
             )
         keep = previous is not None and self._dirty()
         self._choice = choice
-        if not keep:
-            self._undo.clear()
         if keep:
             self._show_message(
                 tr(
@@ -442,6 +440,7 @@ class SelectionEditor(QWidget):
             )
         else:
             self._working = frozenset(choice.chosen)
+            self._undo.clear()
             if previous is not None:
                 self._show_message("")
         self._refresh()
